@@ -1,0 +1,1 @@
+//! Chapter 14 (advio/): timeouts, recvmsg and ancillary data, the stdio pitfall

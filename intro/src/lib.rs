@@ -1,0 +1,1 @@
+//! Chapter 1 (intro/): the daytime clients and servers, byteorder

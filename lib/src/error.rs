@@ -1,0 +1,98 @@
+//! The book's error functions (`lib/error.c`, §D.3): `err_sys`, `err_ret`,
+//! `err_dump`, `err_quit`, `err_msg`.
+//!
+//! Output is exactly the C's: the message, then `: <strerror>` for the
+//! functions that report an errno, then a newline, on stderr, with stdout
+//! flushed first so the two streams interleave as they would in C. There is
+//! no program-name prefix. The C formats into a `MAXLINE`-byte buffer; the
+//! text here is never cut.
+//!
+//! Where the C reads the global `errno`, these take the error explicitly:
+//! in Rust the value travels in the `Result`, not in a global that any later
+//! call may overwrite.
+
+use std::fmt::Display;
+use std::io::{self, Write};
+
+/// The text `strerror(3)` gives for an error: `Connection refused`, not
+/// Rust's `Connection refused (os error 111)`.
+pub fn strerror(err: &io::Error) -> String {
+    let text = err.to_string();
+    match err.raw_os_error() {
+        Some(code) => text
+            .strip_suffix(&format!(" (os error {code})"))
+            .map(str::to_owned)
+            .unwrap_or(text),
+        None => text,
+    }
+}
+
+fn err_doit(err: Option<&io::Error>, msg: &dyn Display) {
+    let line = match err {
+        Some(err) => format!("{msg}: {}\n", strerror(err)),
+        None => format!("{msg}\n"),
+    };
+    let _ = io::stdout().flush();
+    let mut stderr = io::stderr().lock();
+    let _ = stderr.write_all(line.as_bytes());
+    let _ = stderr.flush();
+}
+
+/// Fatal error related to a system call: print `msg: strerror` and exit 1.
+pub fn err_sys(err: &io::Error, msg: impl Display) -> ! {
+    err_doit(Some(err), &msg);
+    std::process::exit(1)
+}
+
+/// Nonfatal error related to a system call: print `msg: strerror` and return.
+pub fn err_ret(err: &io::Error, msg: impl Display) {
+    err_doit(Some(err), &msg);
+}
+
+/// Fatal error related to a system call: print `msg: strerror` and abort
+/// (SIGABRT, a core dump where the system keeps them).
+pub fn err_dump(err: &io::Error, msg: impl Display) -> ! {
+    err_doit(Some(err), &msg);
+    std::process::abort()
+}
+
+/// Fatal error unrelated to a system call: print `msg` and exit 1.
+pub fn err_quit(msg: impl Display) -> ! {
+    err_doit(None, &msg);
+    std::process::exit(1)
+}
+
+/// Nonfatal error unrelated to a system call: print `msg` and return.
+pub fn err_msg(msg: impl Display) {
+    err_doit(None, &msg);
+}
+
+/// The book's capitalised wrappers (`Socket`, `Connect`, `Writen`, ...) in one
+/// method: `sock.connect(&addr).or_die("connect error")` is the book's
+/// `Connect(sockfd, ...)`, dying with `connect error: Connection refused`.
+pub trait OrDie<T> {
+    /// The value, or [`err_sys`] with `msg` and the error's strerror text.
+    fn or_die(self, msg: impl Display) -> T;
+}
+
+impl<T, E: Into<io::Error>> OrDie<T> for Result<T, E> {
+    fn or_die(self, msg: impl Display) -> T {
+        match self {
+            Ok(value) => value,
+            Err(err) => err_sys(&err.into(), msg),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strerror_is_the_c_text() {
+        let err = io::Error::from_raw_os_error(libc::ECONNREFUSED);
+        assert_eq!(strerror(&err), "Connection refused");
+        let custom = io::Error::new(io::ErrorKind::Other, "no route");
+        assert_eq!(strerror(&custom), "no route");
+    }
+}

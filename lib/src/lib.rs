@@ -1,0 +1,47 @@
+//! `unp`: the book's libunp (`lib/` of *UNIX Network Programming, Vol. 1*,
+//! 3rd ed.) in Rust, shared by every program of the workspace.
+//!
+//! | book | here |
+//! |---|---|
+//! | `err_sys`, `err_quit`, ... (`error.c`) | [`err_sys`], [`err_quit`], [`err_msg`], [`err_ret`], [`err_dump`] |
+//! | capitalised wrappers (`Socket`, `Connect`, ...) | [`wrap`], and [`OrDie::or_die`] on any std/socket2/nix call |
+//! | `readn`, `writen`, `readline` | [`readn`], [`writen`], [`LineReader`] (a buffer per descriptor) |
+//! | `str_echo`, `str_cli` | [`str_echo`], [`str_cli`] |
+//! | `sock_ntop`, `sock_ntop_host` | [`sock_ntop`], [`sock_ntop_host`] |
+//! | `tcp_connect`, `tcp_listen`, `host_serv` | [`tcp_connect`], [`tcp_listen`], [`host_serv`] over [`getaddrinfo`] |
+//! | `signal` (`signal.c`), `sig_chld` | [`signal()`](signal::signal), [`signal::sig_chld_waitpid`] |
+//!
+//! Sockets are [`socket2::Socket`]s; everything that reads or writes takes
+//! any descriptor (`impl AsFd`), as the C takes an `int`.
+
+pub mod args;
+pub mod echo;
+pub mod error;
+pub mod event;
+pub mod netdb;
+pub mod nonb;
+pub mod readline;
+pub mod signal;
+pub mod sock_ntop;
+pub mod time;
+pub mod timeo;
+pub mod udp;
+pub mod wrap;
+
+pub use args::book_args;
+pub use echo::{str_cli, str_echo};
+pub use error::{err_dump, err_msg, err_quit, err_ret, err_sys, strerror, OrDie};
+pub use netdb::{getaddrinfo, host_serv, tcp_connect, tcp_listen, AddrInfo, GaiError, Hints};
+pub use readline::{fgets, readn, writen, LineReader};
+pub use sock_ntop::{sock_ntop, sock_ntop_host};
+pub use wrap::{inet_pton_v4_or_die, inet_pton_v6_or_die};
+
+/// The TCP and UDP port of all the book's own echo servers.
+pub const SERV_PORT: u16 = 9877;
+/// The longest text line, and the usual buffer size.
+pub const MAXLINE: usize = 4096;
+/// A larger buffer size for bulk copies.
+pub const BUFFSIZE: usize = 8192;
+/// The default `listen(2)` backlog; the `LISTENQ` environment variable
+/// overrides it in [`wrap::listen`].
+pub const LISTENQ: i32 = 1024;

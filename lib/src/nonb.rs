@@ -1,0 +1,1 @@
+//! Nonblocking connect: connect_nonb (owned by the nonblock work, issue 6).

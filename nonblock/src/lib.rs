@@ -1,0 +1,1 @@
+//! Chapter 16 (nonblock/): nonblocking I/O, connect_nonb, the web client, the accept race

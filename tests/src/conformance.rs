@@ -1,0 +1,1 @@
+//! The echo conformance suite every echo server must pass (owned by issue 4).

@@ -1,0 +1,257 @@
+//! The test harness every chapter's tests share: real processes on
+//! loopback, free ports only, every wait bounded.
+//!
+//! - [`bin`] finds a workspace binary (all are built by `cargo test --workspace`);
+//! - [`free_port`] picks a port free for both TCP and UDP;
+//! - [`Proc`] runs a program in its own process group, collects its output,
+//!   and kills the whole group (forked children included) on drop;
+//! - [`server`] spawns a TCP server and waits until its port is listening;
+//! - [`client`] is an `assert_cmd` command with a timeout, so a hung client
+//!   fails the test instead of hanging it;
+//! - [`in_netns`] runs a shell script in a private network namespace, where
+//!   the book's fixed ports (7, 13, 9877) are free.
+
+pub mod conformance;
+
+use std::io::Read;
+use std::net::{TcpListener, UdpSocket};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{kill, killpg, Signal};
+use nix::unistd::Pid;
+
+/// How long any wait in a test may last before the test fails.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The path of a workspace binary, next to the test executable's own
+/// `deps/` directory.
+pub fn bin(name: &str) -> PathBuf {
+    let path = bin_dir().join(name);
+    assert!(
+        path.exists(),
+        "{} not built: run `cargo test --workspace`",
+        path.display()
+    );
+    path
+}
+
+/// A port on 127.0.0.1 that nothing uses for TCP or UDP right now.
+pub fn free_port() -> u16 {
+    loop {
+        let tcp = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let port = tcp.local_addr().unwrap().port();
+        if UdpSocket::bind(("127.0.0.1", port)).is_ok() && TcpListener::bind(("::1", port)).is_ok()
+        {
+            return port;
+        }
+    }
+}
+
+/// Poll `done` every 10 ms until it holds; panic with `what` after [`TIMEOUT`].
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < TIMEOUT, "timed out waiting for {what}");
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A running program. Its stdout and stderr are collected as they arrive;
+/// dropping it kills its whole process group and reaps it.
+pub struct Proc {
+    child: Child,
+    stdout: Arc<Mutex<Vec<u8>>>,
+    stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&out);
+    thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock().unwrap().extend_from_slice(&buf[..n]);
+        }
+    });
+    out
+}
+
+impl Proc {
+    /// Start `name` with `args` in a new process group, stdin closed.
+    pub fn spawn(name: &str, args: &[&str]) -> Proc {
+        Proc::spawn_cmd(Command::new(bin(name)).args(args))
+    }
+
+    /// Start a prepared command in a new process group.
+    pub fn spawn_cmd(cmd: &mut Command) -> Proc {
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .expect("spawn");
+        let stdout = collect(child.stdout.take().unwrap());
+        let stderr = collect(child.stderr.take().unwrap());
+        Proc {
+            child,
+            stdout,
+            stderr,
+        }
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// What the program has written to stdout so far.
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
+    }
+
+    /// What the program has written to stderr so far.
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    /// Wait until stdout contains `text`.
+    pub fn wait_stdout(&self, text: &str) -> String {
+        wait_until(&format!("{text:?} on stdout"), || self.stdout().contains(text));
+        self.stdout()
+    }
+
+    /// Send `sig` to the program (not its children).
+    pub fn signal(&self, sig: Signal) {
+        let _ = kill(Pid::from_raw(self.pid()), sig);
+    }
+
+    /// The exit status, once the program has exited; panics after [`TIMEOUT`].
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        let mut status = None;
+        wait_until("the program to exit", || {
+            status = self.child.try_wait().expect("try_wait");
+            status.is_some()
+        });
+        status.unwrap()
+    }
+
+    /// Whether the program is still running.
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().expect("try_wait").is_none()
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = killpg(Pid::from_raw(self.pid()), Signal::SIGKILL);
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Whether some socket of `proto` (`tcp` or `udp`) is bound to `port`, in
+/// state `state` (`0A` LISTEN for TCP, `07` for a bound UDP socket), per
+/// `/proc/net/<proto>` and `/proc/net/<proto>6`.
+pub fn port_in_state(proto: &str, port: u16, state: &str) -> bool {
+    let local = format!(":{port:04X}");
+    ["", "6"].iter().any(|v6| {
+        std::fs::read_to_string(format!("/proc/net/{proto}{v6}"))
+            .unwrap_or_default()
+            .lines()
+            .skip(1)
+            .any(|line| {
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                fields.len() > 3 && fields[1].ends_with(&local) && fields[3] == state
+            })
+    })
+}
+
+impl Proc {
+    /// Wait until a socket of `proto` is bound on `port` in `state`; fails at
+    /// once, with the program's stderr, if the program exits first.
+    pub fn wait_bound(&mut self, proto: &str, port: u16, state: &str) {
+        wait_until(&format!("{proto} port {port}"), || {
+            if !self.is_running() {
+                panic!(
+                    "server exited before binding {proto} port {port}: {}",
+                    self.stderr()
+                );
+            }
+            port_in_state(proto, port, state)
+        });
+    }
+}
+
+/// Start the TCP server `name` with `args` and wait until `port` listens.
+pub fn server(name: &str, args: &[&str], port: u16) -> Proc {
+    let mut proc = Proc::spawn(name, args);
+    proc.wait_bound("tcp", port, "0A");
+    proc
+}
+
+/// Start the UDP server `name` with `args` and wait until `port` is bound.
+pub fn udp_server(name: &str, args: &[&str], port: u16) -> Proc {
+    let mut proc = Proc::spawn(name, args);
+    proc.wait_bound("udp", port, "07");
+    proc
+}
+
+/// The program `name` as an `assert_cmd` command that fails after
+/// [`TIMEOUT`] instead of hanging.
+pub fn client(name: &str) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(bin(name));
+    cmd.timeout(TIMEOUT);
+    cmd
+}
+
+/// Run `script` with bash in a private network namespace whose loopback is
+/// up, so the book's fixed ports (7, 13, 9877) are free; needs root, as CI
+/// has. The namespace has its own PID namespace too, so every process the
+/// script starts dies with it, even on a timeout. The workspace binaries are
+/// on `PATH`, and the script can call `wait_listen PORT` and `wait_udp PORT`,
+/// bounded waits on `/proc/net`.
+pub fn in_netns(script: &str) -> assert_cmd::Command {
+    let dir = bin_dir();
+    let prelude = format!(
+        r#"set -e
+ip link set lo up
+export PATH="{dir}:$PATH"
+wait_port() {{
+    local hex; hex=$(printf ':%04X' "$2")
+    for _ in $(seq 2000); do
+        awk -v p="$hex" -v s="$3" 'NR > 1 && substr($2, length($2) - 4) == p && $4 == s {{ f = 1 }} END {{ exit !f }}' \
+            "/proc/net/$1" "/proc/net/${{1}}6" && return 0
+        sleep 0.01
+    done
+    echo "timed out waiting for $1 port $2" >&2
+    return 1
+}}
+wait_listen() {{ wait_port tcp "$1" 0A; }}
+wait_udp() {{ wait_port udp "$1" 07; }}
+"#,
+        dir = dir.display()
+    );
+    let mut cmd = assert_cmd::Command::new("unshare");
+    cmd.args(["--net", "--pid", "--fork", "--kill-child", "--mount-proc"])
+        .args(["bash", "-c"])
+        .arg(prelude + script)
+        .timeout(TIMEOUT);
+    cmd
+}
+
+/// The directory the workspace binaries are built into.
+pub fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir")
+        .to_path_buf()
+}
