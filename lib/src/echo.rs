@@ -36,7 +36,11 @@ pub fn str_cli(input: &mut impl BufRead, sock: impl AsFd) {
     let mut stdout = io::stdout();
     while fgets(input, &mut sendline, MAXLINE).or_die("fgets error") {
         writen(sock.as_fd(), &sendline).or_die("writen error");
-        if reader.readline(&mut recvline, MAXLINE).or_die("readline error") == 0 {
+        if reader
+            .readline(&mut recvline, MAXLINE)
+            .or_die("readline error")
+            == 0
+        {
             err_quit("str_cli: server terminated prematurely");
         }
         stdout.write_all(&recvline).or_die("fputs error");

@@ -92,7 +92,7 @@ mod tests {
     fn strerror_is_the_c_text() {
         let err = io::Error::from_raw_os_error(libc::ECONNREFUSED);
         assert_eq!(strerror(&err), "Connection refused");
-        let custom = io::Error::new(io::ErrorKind::Other, "no route");
+        let custom = io::Error::other("no route");
         assert_eq!(strerror(&custom), "no route");
     }
 }

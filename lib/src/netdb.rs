@@ -153,11 +153,10 @@ pub fn first_socket(
 ) -> io::Result<Socket> {
     let mut last_err = io::Error::from_raw_os_error(libc::EADDRNOTAVAIL);
     for ai in addrs {
-        let attempt =
-            Socket::new(ai.domain, ai.ty, Some(ai.protocol)).and_then(|sock| {
-                setup(&sock, ai)?;
-                Ok(sock)
-            });
+        let attempt = Socket::new(ai.domain, ai.ty, Some(ai.protocol)).and_then(|sock| {
+            setup(&sock, ai)?;
+            Ok(sock)
+        });
         match attempt {
             Ok(sock) => return Ok(sock),
             Err(err) => last_err = err,
@@ -215,7 +214,10 @@ mod tests {
             ..Hints::default()
         };
         let addrs = getaddrinfo(Some("127.0.0.1"), Some("9877"), hints).unwrap();
-        assert_eq!(addrs[0].addr.as_socket().unwrap().to_string(), "127.0.0.1:9877");
+        assert_eq!(
+            addrs[0].addr.as_socket().unwrap().to_string(),
+            "127.0.0.1:9877"
+        );
         let err = getaddrinfo(Some("127.0.0.1"), Some("no-such-service"), hints).unwrap_err();
         assert_eq!(err.to_string(), "Servname not supported for ai_socktype");
     }

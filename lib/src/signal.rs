@@ -78,7 +78,6 @@ pub fn decimal(n: i64, buf: &mut [u8; 20]) -> &[u8] {
     &buf[start..]
 }
 
-
 /// The book's `sig_chld` with one `wait` (`tcpcliserv/sigchldwait.c`,
 /// Figure 5.7): reaps one child and prints `child N terminated`. When several
 /// children end together their signals merge into one, so this loses some:

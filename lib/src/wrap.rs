@@ -161,7 +161,15 @@ mod tests {
     fn inet_pton4_follows_the_books_libfree() {
         assert_eq!(inet_pton4("127.0.0.1"), Some(Ipv4Addr::LOCALHOST));
         assert_eq!(inet_pton4("010.1.1.1"), Some(Ipv4Addr::new(10, 1, 1, 1)));
-        for bad in ["foo", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1..2.3", "1.2.3.0004", ""] {
+        for bad in [
+            "foo",
+            "1.2.3",
+            "1.2.3.4.5",
+            "256.1.1.1",
+            "1..2.3",
+            "1.2.3.0004",
+            "",
+        ] {
             assert_eq!(inet_pton4(bad), None, "{bad}");
         }
     }

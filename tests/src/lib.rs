@@ -124,7 +124,9 @@ impl Proc {
 
     /// Wait until stdout contains `text`.
     pub fn wait_stdout(&self, text: &str) -> String {
-        wait_until(&format!("{text:?} on stdout"), || self.stdout().contains(text));
+        wait_until(&format!("{text:?} on stdout"), || {
+            self.stdout().contains(text)
+        });
         self.stdout()
     }
 

@@ -1,0 +1,24 @@
+//! Exercise 1.4, `intro/daytimetcpcli1.c`: the daytime client of Figure 1.5
+//! that counts its reads.
+//!
+//! Prints the reply, then `counter = N`, the number of `read` calls that
+//! returned data: usually 1 from a server that writes its 26 bytes at once,
+//! up to 26 against `daytimetcpsrv2`, which writes one byte at a time.
+//!
+//! Run: `daytimetcpcli1 127.0.0.1 [port]` (default port 13).
+//!
+//! Differences from the C: the optional port argument.
+
+use std::net::SocketAddrV4;
+
+use socket2::{Domain, SockAddr, Type};
+use unp::wrap;
+
+fn main() {
+    let (args, port) = unp::book_args("usage: a.out <IPaddress> [port]", 1, 13);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    let addr = unp::inet_pton_v4_or_die(&args[0]);
+    wrap::connect(&sockfd, &SockAddr::from(SocketAddrV4::new(addr, port)));
+    let counter = intro::copy_until_eof(&sockfd);
+    println!("counter = {counter}");
+}
