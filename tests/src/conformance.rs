@@ -1,1 +1,505 @@
-//! The echo conformance suite every echo server must pass (owned by issue 4).
+//! The echo conformance suite: what every echo server of the workspace must
+//! do, whatever its design (select, poll, epoll, the reactor, threads, aio,
+//! io_uring).
+//!
+//! Describe the server with an [`EchoServer`] and call [`check_all`], or one
+//! check per `#[test]` (each `pub fn` below is one check). Every check spawns
+//! a fresh instance as `<name> <args_before_port...> <port>` on a free port
+//! (the port convention: the port is the optional last argument), so checks
+//! are independent and can run in parallel.
+//!
+//! ```no_run
+//! use unp_tests::conformance::{self, EchoServer};
+//! let server = EchoServer {
+//!     name: "tcpservepoll01",
+//!     args_before_port: vec![],
+//!     max_clients: 1000,
+//!     refuses_beyond_max: false,
+//!     blocks_on_slow_reader: false,
+//! };
+//! conformance::check_all(&server);
+//! ```
+//!
+//! A test binary that runs [`many_clients`] needs as many descriptors as
+//! clients (and the server as many again): the checks raise the soft
+//! `RLIMIT_NOFILE` to the hard limit first, and the server inherits it.
+
+use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::os::fd::AsRawFd;
+use std::thread;
+use std::time::Duration;
+
+use crate::{free_port, server, wait_until, Proc, TIMEOUT};
+
+/// An echo server under test.
+#[derive(Clone, Debug, Default)]
+pub struct EchoServer {
+    /// The binary (`tcpservselect01`, `tcpservreactor01`, ...).
+    pub name: &'static str,
+    /// Arguments before the port (`["epoll"]` for `tcpservreactor01`).
+    pub args_before_port: Vec<String>,
+    /// How many clients the server must serve at once; [`many_clients`]
+    /// opens this many. At least 1000 for a server with no limit of its own;
+    /// for a select server, what `FD_SETSIZE` leaves (1024 minus the
+    /// descriptors the server holds besides its clients).
+    pub max_clients: usize,
+    /// The server has a hard limit at `max_clients` (select's `FD_SETSIZE`):
+    /// [`refuses_client_beyond_max`] checks that the next client is refused
+    /// cleanly, either its connection closed without an echo or the server
+    /// exiting with `too many clients` (the book's `err_quit`), never served
+    /// through memory corruption.
+    pub refuses_beyond_max: bool,
+    /// The server writes with blocking `write(2)`, so a client that never
+    /// reads stops it for everyone (the denial of service of §6.8, the book's
+    /// select and poll servers). [`slow_reader`] checks that limit when true,
+    /// and that everyone else is still served when false.
+    pub blocks_on_slow_reader: bool,
+}
+
+/// One check: its name and the function that runs it.
+pub type Check = (&'static str, fn(&EchoServer));
+
+/// Every check, in the order [`check_all`] runs them.
+pub const CHECKS: &[Check] = &[
+    ("echoes_lines", echoes_lines),
+    ("echoes_partial_line", echoes_partial_line),
+    ("echoes_long_line", echoes_long_line),
+    ("echoes_binary", echoes_binary),
+    ("half_close_gets_every_byte", half_close_gets_every_byte),
+    ("survives_reset", survives_reset),
+    (
+        "survives_client_vanishing_mid_write",
+        survives_client_vanishing_mid_write,
+    ),
+    ("many_clients", many_clients),
+    ("refuses_client_beyond_max", refuses_client_beyond_max),
+    ("slow_reader", slow_reader),
+];
+
+/// Run every check of [`CHECKS`] against `server`, each on a fresh instance.
+pub fn check_all(server: &EchoServer) {
+    for (name, check) in CHECKS {
+        eprintln!("conformance: {} {name}", server.name);
+        check(server);
+    }
+}
+
+impl EchoServer {
+    /// Spawn a fresh instance on a free port and wait until it listens.
+    pub fn start(&self) -> (Proc, u16) {
+        raise_fd_limit();
+        let port = free_port();
+        let port_arg = port.to_string();
+        let mut args: Vec<&str> = self.args_before_port.iter().map(String::as_str).collect();
+        args.push(&port_arg);
+        (server(self.name, &args, port), port)
+    }
+}
+
+/// A few lines, sent and echoed one at a time, byte for byte.
+pub fn echoes_lines(server: &EchoServer) {
+    let (mut proc, port) = server.start();
+    let mut client = connect(port);
+    for line in ["hello\n", "\n", "a line with spaces and\ttabs\n", "last\n"] {
+        assert_eq!(echo(&mut client, line.as_bytes()), line.as_bytes());
+    }
+    assert_serving(&mut proc, port);
+}
+
+/// Bytes without a newline come back at once (the server echoes bytes, not
+/// lines), and the rest of the line after them.
+pub fn echoes_partial_line(server: &EchoServer) {
+    let (mut proc, port) = server.start();
+    let mut client = connect(port);
+    assert_eq!(echo(&mut client, b"no newline yet"), b"no newline yet");
+    assert_eq!(echo(&mut client, b", now one\n"), b", now one\n");
+    assert_serving(&mut proc, port);
+}
+
+/// A line of 1 MiB, far longer than any read buffer, comes back whole.
+pub fn echoes_long_line(server: &EchoServer) {
+    let (mut proc, port) = server.start();
+    let mut line: Vec<u8> = (0..1 << 20).map(|i| b'a' + (i % 26) as u8).collect();
+    line.push(b'\n');
+    assert_round_trip(connect(port), &line, false);
+    assert_serving(&mut proc, port);
+}
+
+/// 256 KiB of every byte value, NULs and stray newlines included.
+pub fn echoes_binary(server: &EchoServer) {
+    let (mut proc, port) = server.start();
+    assert_round_trip(connect(port), &binary_data(256 << 10), false);
+    assert_serving(&mut proc, port);
+}
+
+/// A client that sends, then half-closes (`shutdown(SHUT_WR)`), gets every
+/// byte back before the server closes its side.
+pub fn half_close_gets_every_byte(server: &EchoServer) {
+    let (mut proc, port) = server.start();
+    assert_round_trip(connect(port), &binary_data(200_000), true);
+    assert_serving(&mut proc, port);
+}
+
+/// Clients that reset their connection (`SO_LINGER` 0, then close), some
+/// with data still unread by the server, close that connection only.
+pub fn survives_reset(server: &EchoServer) {
+    let (mut proc, port) = server.start();
+    let bystander = connect(port);
+    for pending in [false, true, false, true] {
+        let mut client = connect(port);
+        if pending {
+            client.write_all(&binary_data(10_000)).expect("write");
+        } else {
+            assert_eq!(echo(&mut client, b"then reset\n"), b"then reset\n");
+        }
+        reset(client);
+    }
+    assert_serving(&mut proc, port);
+    let mut bystander = bystander;
+    assert_eq!(echo(&mut bystander, b"still here\n"), b"still here\n");
+}
+
+/// A client that sends 4 MiB, reads nothing and closes makes the server's
+/// writes fail (`ECONNRESET`, `EPIPE`): that connection closes, the server
+/// goes on (a server that dies of `SIGPIPE` fails here).
+pub fn survives_client_vanishing_mid_write(server: &EchoServer) {
+    let (mut proc, port) = server.start();
+    let mut bystander = connect(port);
+    let client = connect(port);
+    let writer = client.try_clone().expect("try_clone");
+    let sender = thread::spawn(move || {
+        let mut writer = writer;
+        let _ = writer.write_all(&binary_data(4 << 20));
+    });
+    // Let the echo pile up, then vanish while the server is writing.
+    wait_until("the echo to pile up in the client", || {
+        tcp_queues(client_port(&client), port).is_some_and(|(_, rx)| rx > 0)
+    });
+    let _ = client.shutdown(Shutdown::Both);
+    sender.join().expect("sender thread");
+    reset(client);
+    assert_serving(&mut proc, port);
+    assert_eq!(echo(&mut bystander, b"after\n"), b"after\n");
+}
+
+/// `max_clients` clients at once, each with its own line, all echoed.
+pub fn many_clients(server: &EchoServer) {
+    let (mut proc, port) = server.start();
+    let mut clients = connect_many(port, server.max_clients);
+    echo_each(&mut clients, "first");
+    echo_each(&mut clients, "second");
+    assert_serving(&mut proc, port);
+}
+
+/// With `max_clients` clients connected, one more is refused cleanly (closed
+/// without an echo, or the server exits with `too many clients`); when the
+/// server keeps running, the others are still served, and a slot freed by a
+/// client that leaves serves a new client. A server with no limit of its own
+/// (`refuses_beyond_max: false`) passes trivially.
+pub fn refuses_client_beyond_max(server: &EchoServer) {
+    if !server.refuses_beyond_max {
+        return;
+    }
+    let (mut proc, port) = server.start();
+    let mut clients = connect_many(port, server.max_clients);
+    echo_each(&mut clients, "before");
+    let mut extra = connect(port);
+    let _ = extra.write_all(b"one too many\n");
+    let mut buf = [0u8; 64];
+    match extra.read(&mut buf) {
+        Ok(0) => {}
+        Err(err) if err.kind() == io::ErrorKind::ConnectionReset => {}
+        Ok(n) => panic!(
+            "{}: client {} served: {:?}",
+            server.name,
+            server.max_clients + 1,
+            String::from_utf8_lossy(&buf[..n])
+        ),
+        Err(err) => panic!(
+            "{}: extra client neither closed nor served: {err}",
+            server.name
+        ),
+    }
+    if !proc.is_running() {
+        assert!(
+            proc.stderr().contains("too many clients"),
+            "{} exited without `too many clients`: {}",
+            server.name,
+            proc.stderr()
+        );
+        return;
+    }
+    echo_each(&mut clients, "after");
+    // Free a slot, wait until the server has closed its side, reuse it.
+    let leaver = clients.remove(0);
+    let leaver_port = client_port(&leaver);
+    drop(leaver);
+    wait_until("the server to close the departed client", || {
+        !server_side_open(port, leaver_port)
+    });
+    let mut newcomer = connect(port);
+    assert_eq!(echo(&mut newcomer, b"newcomer\n"), b"newcomer\n");
+    assert_serving(&mut proc, port);
+}
+
+/// A client that sends without end and never reads fills its socket buffers
+/// both ways. With `blocks_on_slow_reader` the server is then stuck in
+/// `write(2)` and another client's line goes unanswered, until the slow
+/// client goes away (§6.8); without it, everybody else is served meanwhile.
+pub fn slow_reader(server: &EchoServer) {
+    let (mut proc, port) = server.start();
+    let slow = connect(port);
+    let slow_port = client_port(&slow);
+    let writer = slow.try_clone().expect("try_clone");
+    let flood = thread::spawn(move || {
+        let mut writer = writer;
+        let chunk = binary_data(64 << 10);
+        while writer.write_all(&chunk).is_ok() {}
+    });
+    wait_until_stuck(port, slow_port);
+
+    let mut other = connect(port);
+    other.write_all(b"anyone there?\n").expect("write");
+    if server.blocks_on_slow_reader {
+        assert!(
+            in_write_syscall(proc.pid()),
+            "{} is not blocked in write(2) while the slow reader's buffer is full",
+            server.name
+        );
+        // The server is blocked in write(2) on a peer that never reads: it
+        // cannot answer; this bounded wait only confirms it.
+        other
+            .set_read_timeout(Some(Duration::from_millis(300)))
+            .expect("set_read_timeout");
+        let mut buf = [0u8; 64];
+        match other.read(&mut buf) {
+            Err(err)
+                if matches!(
+                    err.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) => {}
+            other => panic!(
+                "{}: served while blocked on the slow reader: {other:?}",
+                server.name
+            ),
+        }
+        other
+            .set_read_timeout(Some(TIMEOUT))
+            .expect("set_read_timeout");
+    } else {
+        let mut reply = vec![0u8; b"anyone there?\n".len()];
+        other
+            .read_exact(&mut reply)
+            .expect("echo while the slow reader is stuck");
+        assert_eq!(reply, b"anyone there?\n");
+        let mut newcomer = connect(port);
+        assert_eq!(echo(&mut newcomer, b"me too\n"), b"me too\n");
+        assert_eq!(
+            tcp_queues(slow_port, port).map(|(_, rx)| rx > 0),
+            Some(true),
+            "the slow reader should still be stuck"
+        );
+    }
+
+    let _ = slow.shutdown(Shutdown::Both);
+    flood.join().expect("flood thread");
+    reset(slow);
+    let mut reply = vec![0u8; b"anyone there?\n".len()];
+    other
+        .read_exact(&mut reply)
+        .expect("echo once the slow reader has gone");
+    assert_eq!(reply, b"anyone there?\n");
+    assert_serving(&mut proc, port);
+}
+
+// ---- helpers ---------------------------------------------------------------
+
+/// Raise the soft descriptor limit to the hard one, once per process, so the
+/// test and the servers it spawns can hold a thousand connections and more.
+fn raise_fd_limit() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit and setrlimit only read or fill the struct we pass.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 {
+                lim.rlim_cur = lim.rlim_max;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+            }
+        }
+    });
+}
+
+/// A client connected to the server, reads bounded by [`TIMEOUT`].
+pub fn connect(port: u16) -> TcpStream {
+    let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(TIMEOUT))
+        .expect("set_read_timeout");
+    stream
+}
+
+/// `n` clients connected to the server.
+fn connect_many(port: u16, n: usize) -> Vec<TcpStream> {
+    (0..n).map(|_| connect(port)).collect()
+}
+
+/// Send a distinct line on every client, then read every echo.
+fn echo_each(clients: &mut [TcpStream], tag: &str) {
+    for (i, client) in clients.iter_mut().enumerate() {
+        client
+            .write_all(format!("{tag} {i}\n").as_bytes())
+            .expect("write");
+    }
+    for (i, client) in clients.iter_mut().enumerate() {
+        let want = format!("{tag} {i}\n");
+        let mut got = vec![0u8; want.len()];
+        client
+            .read_exact(&mut got)
+            .unwrap_or_else(|err| panic!("client {i} not served: {err}"));
+        assert_eq!(String::from_utf8_lossy(&got), want);
+    }
+}
+
+/// Send `data` and read back exactly as many bytes.
+fn echo(client: &mut TcpStream, data: &[u8]) -> Vec<u8> {
+    client.write_all(data).expect("write");
+    let mut got = vec![0u8; data.len()];
+    client.read_exact(&mut got).expect("read the echo");
+    got
+}
+
+/// Send `data` from a thread while reading the echo, so that neither side
+/// blocks on a full buffer; with `half_close`, shut down the write side after
+/// the data and require end of file after the echo.
+fn assert_round_trip(client: TcpStream, data: &[u8], half_close: bool) {
+    let mut writer = client.try_clone().expect("try_clone");
+    let sent = data.to_vec();
+    let sender = thread::spawn(move || {
+        writer.write_all(&sent).expect("write");
+        if half_close {
+            writer.shutdown(Shutdown::Write).expect("shutdown");
+        }
+    });
+    let mut reader = client;
+    let mut got = vec![0u8; data.len()];
+    reader.read_exact(&mut got).expect("read the echo");
+    sender.join().expect("sender thread");
+    assert!(got == data, "echo differs from what was sent");
+    if half_close {
+        let mut rest = Vec::new();
+        reader.read_to_end(&mut rest).expect("read to end of file");
+        assert!(rest.is_empty(), "{} bytes after the echo", rest.len());
+    }
+}
+
+/// The server process is alive and echoes for a new client.
+fn assert_serving(proc: &mut Proc, port: u16) {
+    assert!(proc.is_running(), "server died: {}", proc.stderr());
+    let mut client = connect(port);
+    assert_eq!(echo(&mut client, b"ping\n"), b"ping\n");
+}
+
+/// Close `client` with `SO_LINGER` 0: the peer gets an RST.
+fn reset(client: TcpStream) {
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: setsockopt reads `linger` for its declared size; the
+    // descriptor is open for the duration of the call.
+    unsafe {
+        libc::setsockopt(
+            client.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+}
+
+/// Deterministic bytes covering every value.
+fn binary_data(len: usize) -> Vec<u8> {
+    let mut x: u32 = 0x9e37_79b9;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
+fn client_port(client: &TcpStream) -> u16 {
+    client.local_addr().expect("local_addr").port()
+}
+
+/// The state (`01` ESTABLISHED, `08` CLOSE_WAIT, ...), `tx_queue` and
+/// `rx_queue` of the loopback socket bound to `local` and connected to
+/// `remote`, from `/proc/net/tcp` and `tcp6`.
+fn tcp_socket(local: u16, remote: u16) -> Option<(String, u64, u64)> {
+    let (local, remote) = (format!(":{local:04X}"), format!(":{remote:04X}"));
+    ["tcp", "tcp6"].iter().find_map(|file| {
+        let table = std::fs::read_to_string(format!("/proc/net/{file}")).unwrap_or_default();
+        table.lines().skip(1).find_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() < 5 || !f[1].ends_with(&local) || !f[2].ends_with(&remote) {
+                return None;
+            }
+            let (tx, rx) = f[4].split_once(':')?;
+            let hex = |n| u64::from_str_radix(n, 16).ok();
+            Some((f[3].to_string(), hex(tx)?, hex(rx)?))
+        })
+    })
+}
+
+/// The `(tx_queue, rx_queue)` of the socket bound to `local` and connected
+/// to `remote`.
+pub fn tcp_queues(local: u16, remote: u16) -> Option<(u64, u64)> {
+    tcp_socket(local, remote).map(|(_, tx, rx)| (tx, rx))
+}
+
+/// Whether the server still holds its socket to the client on `peer`
+/// (ESTABLISHED or CLOSE_WAIT).
+fn server_side_open(port: u16, peer: u16) -> bool {
+    tcp_socket(port, peer).is_some_and(|(state, _, _)| state == "01" || state == "08")
+}
+
+/// Wait until the connection between the server on `port` and the client
+/// on `peer` no longer moves: the client's receive queue full, the server's
+/// send queue non-empty, both unchanged over 100 ms (on loopback, data that
+/// stays unacknowledged that long is held back by a zero window).
+fn wait_until_stuck(port: u16, peer: u16) {
+    let sample = || (tcp_queues(peer, port), tcp_queues(port, peer));
+    wait_until("the slow reader's buffers to fill", || {
+        let before = sample();
+        let (Some((_, client_rx)), Some((server_tx, _))) = before else {
+            return false;
+        };
+        if client_rx == 0 || server_tx == 0 {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(100));
+        sample() == before
+    });
+}
+
+/// Whether process `pid` sits in a write-family system call (write, writev,
+/// sendto, sendmsg on x86-64 and aarch64), per `/proc/<pid>/syscall`.
+fn in_write_syscall(pid: i32) -> bool {
+    #[cfg(target_arch = "aarch64")]
+    const WRITES: &[&str] = &["64", "66", "206", "211"];
+    #[cfg(not(target_arch = "aarch64"))]
+    const WRITES: &[&str] = &["1", "20", "44", "46"];
+    let syscall = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
+    syscall
+        .split_whitespace()
+        .next()
+        .is_some_and(|nr| WRITES.contains(&nr))
+}
