@@ -1,0 +1,43 @@
+//! The servers' command line, as every `servNN.c` parses it:
+//! `[ <host> ] <port#>`, then `<#children>` or `<#threads>` for the pools.
+
+use socket2::Socket;
+use unp::{err_quit, tcp_listen};
+
+/// A server's arguments.
+pub struct ServerArgs {
+    /// The address to listen on; `None` is the wildcard (`tcp_listen(NULL, ...)`).
+    pub host: Option<String>,
+    /// The port or service name.
+    pub port: String,
+    /// The pool size, for the servers that take one.
+    pub count: usize,
+}
+
+impl ServerArgs {
+    /// Parse `[ <host> ] <port#>` (when `takes_count` is false) or
+    /// `[ <host> ] <port#> <#children>`. Anything else, or a count that is
+    /// not a number from 1 up (the C's `atoi` makes it 0, a server that
+    /// never serves), prints `usage` and exits 1.
+    pub fn parse(usage: &str, takes_count: bool) -> ServerArgs {
+        let mut args: Vec<String> = std::env::args().skip(1).collect();
+        let count = match takes_count {
+            true => match args.pop().map(|n| n.parse::<usize>()) {
+                Some(Ok(n)) if n > 0 => n,
+                _ => err_quit(usage),
+            },
+            false => 1,
+        };
+        let (host, port) = match args.len() {
+            1 => (None, args.remove(0)),
+            2 => (Some(args.remove(0)), args.remove(0)),
+            _ => err_quit(usage),
+        };
+        ServerArgs { host, port, count }
+    }
+
+    /// The listening socket: the book's `Tcp_listen(host, port, &addrlen)`.
+    pub fn listen(&self) -> Socket {
+        tcp_listen(self.host.as_deref(), &self.port)
+    }
+}

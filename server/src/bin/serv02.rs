@@ -1,0 +1,26 @@
+//! `serv02` (`server/serv02.c`, `child02.c`, Figures 30.9–30.11, §30.6): the
+//! preforked server with no locking. The parent opens the listening socket
+//! and forks `#children` children; each blocks in `accept` on the socket
+//! they all share, and the kernel hands each new connection to one of
+//! them. The cost of a `fork` is paid once per child, not per client.
+//!
+//! ```sh
+//! serv02 [ <host> ] <port#> <#children>     # serv02 40123 15
+//! client 127.0.0.1 40123 5 500 4000
+//! ```
+//!
+//! Each child prints `child PID starting`. Ctrl-C (SIGINT) sends SIGTERM to
+//! every child, waits for them, and prints `user time = U, sys time = S`.
+//!
+//! The Makefile says this works on BSD-derived kernels, where `accept` is
+//! a system call on a socket, but not on SVR4, where it was a library
+//! function; on Linux it works. Differences from the C: the parent waits
+//! for SIGINT on a self-pipe instead of reporting inside the handler; a
+//! bad request ends that connection, not the child.
+
+use server::prefork::{Accept, Prefork};
+
+fn main() {
+    let server = Prefork::start("usage: serv02 [ <host> ] <port#> <#children>");
+    server.run(Accept::Plain, None)
+}

@@ -1,0 +1,23 @@
+//! `serv03m` (`server/serv03m.c`, `child03m.c`, `lock_fcntl.c`, `meter.c`,
+//! §30.7): serv03 metered. After the CPU time the parent prints
+//! `child i, N connections`: with the lock, the kernel's choice of which
+//! waiting child gets the lock decides the spread.
+//!
+//! ```sh
+//! serv03m [ <host> ] <port#> <#children>    # serv03m 40123 15
+//! client 127.0.0.1 40123 5 500 4000
+//! ```
+//!
+//! Output and differences as serv03. The C's usage line says serv03; this
+//! one names serv03m.
+
+use server::lock::FcntlLock;
+use server::meter::Meter;
+use server::prefork::{Accept, Prefork};
+
+fn main() {
+    let server = Prefork::start("usage: serv03m [ <host> ] <port#> <#children>");
+    let meter = Meter::new(server.nchildren());
+    let lock = FcntlLock::my_lock_init("/tmp"); // one lock file for all children
+    server.run(Accept::Locked(&lock), Some(meter))
+}

@@ -1,0 +1,92 @@
+//! `serv13` (not in the book): `#children` processes, each with its own
+//! listening socket on the same port and its own `epoll` loop, the way
+//! nginx runs its workers. Every socket sets `SO_REUSEPORT` before `bind`,
+//! which lets them share the port; the kernel then spreads incoming
+//! connections over the sockets by a hash of the addresses, so no process
+//! ever wakes for another's connection and nothing is locked or handed
+//! over. It is serv02 (children that accept for themselves) with serv10's
+//! loop in each child.
+//!
+//! The catch: a connection belongs to one socket from its SYN on. If a
+//! child dies, the connections queued on its socket are reset, and a busy
+//! child's queue is not helped by an idle one.
+//!
+//! ```sh
+//! serv13 [ <host> ] <port#> <#children>     # serv13 40123 2
+//! client 127.0.0.1 40123 5 500 4000
+//! ```
+//!
+//! Each child prints `child PID starting`. Ctrl-C (SIGINT) stops the
+//! children, prints `user time = U, sys time = S`, then
+//! `child i, N connections` for each.
+
+use nix::sys::signal::Signal;
+use nix::unistd::getpid;
+use server::args::ServerArgs;
+use server::cpu::pr_cpu_time;
+use server::meter::Meter;
+use server::prefork::Children;
+use server::reactor::{answer_now, Reactor, LISTENER};
+use server::signals::SignalPipe;
+use socket2::Socket;
+use unp::netdb::{first_socket, getaddrinfo, Hints};
+use unp::{err_quit, err_sys, wrap, OrDie, LISTENQ};
+
+fn main() {
+    let args = ServerArgs::parse("usage: serv13 [ <host> ] <port#> <#children>", true);
+    let signals = SignalPipe::catch(&[Signal::SIGINT]);
+    let first = reuseport_listen(args.host.as_deref(), &args.port);
+    // Port 0 gives the first socket a free port; the others must join it.
+    let port = wrap::getsockname(&first)
+        .as_socket()
+        .map_or(args.port.clone(), |addr| addr.port().to_string());
+    let mut listeners = vec![first];
+    listeners.extend((1..args.count).map(|_| reuseport_listen(args.host.as_deref(), &port)));
+    let meter = Meter::new(args.count);
+    let mut children = Children::new();
+    for i in 0..args.count {
+        children.make(&signals, || {
+            // Keep this child's own socket; close the others' copies.
+            let mine = std::mem::take(&mut listeners).swap_remove(i);
+            child_main(i, mine, meter)
+        });
+    }
+    drop(listeners); // the parent accepts nothing
+    signals.wait();
+    children.stop();
+    pr_cpu_time();
+    meter.print("child", "connections");
+    std::process::exit(0)
+}
+
+/// The book's `tcp_listen` with `SO_REUSEPORT` set before `bind`, and the
+/// socket nonblocking for the loop. Dies as `tcp_listen` does.
+fn reuseport_listen(host: Option<&str>, port: &str) -> Socket {
+    let hints = Hints {
+        flags: libc::AI_PASSIVE,
+        socktype: libc::SOCK_STREAM,
+        ..Hints::default()
+    };
+    let shown = host.unwrap_or("(no hostname)");
+    let addrs = getaddrinfo(host, Some(port), hints)
+        .unwrap_or_else(|e| err_quit(format!("tcp_listen error for {shown}, {port}: {e}")));
+    let sock = first_socket(&addrs, |sock, ai| {
+        sock.set_reuse_address(true)?;
+        sock.set_reuse_port(true)?;
+        sock.bind(&ai.addr)
+    })
+    .unwrap_or_else(|err| err_sys(&err, format!("tcp_listen error for {shown}, {port}")));
+    wrap::listen(&sock, LISTENQ);
+    sock.set_nonblocking(true).or_die("fcntl error");
+    sock
+}
+
+/// A child: serve the connections of its own socket in one `epoll` loop.
+fn child_main(i: usize, listener: Socket, meter: Meter) {
+    println!("child {} starting", getpid());
+    let mut reactor = Reactor::new();
+    reactor.watch(&listener, LISTENER);
+    reactor.run(answer_now, |reactor, _listener, _| {
+        meter.add(i, reactor.accept_all(&listener));
+    })
+}

@@ -1,0 +1,200 @@
+//! The preforked servers (§30.6–30.8): `child_make` and `child_main`
+//! (`server/child02.c`, `child02l.c`, `child02m.c`, `child03.c`,
+//! `child03m.c`, `child04.c`, Figures 30.10 and 30.11), the parent's
+//! `main` and `sig_int` (`serv02.c`, Figure 30.9), and the bookkeeping of
+//! children that every forking server shares.
+//!
+//! The six C variants differ in one line each: how a child gets its next
+//! connection ([`Accept`]) and whether it counts it ([`Meter`]). Here they
+//! are one `child_main` and one [`Prefork`]; each binary names its
+//! variant.
+
+use nix::errno::Errno;
+use nix::sys::select::{select, FdSet};
+use nix::sys::signal::{kill, Signal};
+use nix::sys::wait::{wait, waitpid, WaitPidFlag, WaitStatus};
+use nix::unistd::{getpid, ForkResult, Pid};
+use socket2::Socket;
+use unp::{err_quit, err_sys, wrap};
+
+use crate::args::ServerArgs;
+use crate::cpu::pr_cpu_time;
+use crate::lock::AcceptLock;
+use crate::meter::Meter;
+use crate::signals::SignalPipe;
+use crate::web_child::web_child;
+
+/// The children a server has forked and not yet reaped.
+#[derive(Default)]
+pub struct Children {
+    pids: Vec<Pid>,
+}
+
+impl Children {
+    /// No children yet.
+    pub fn new() -> Children {
+        Children::default()
+    }
+
+    /// The book's `child_make`: fork; the child puts `signals` back to their
+    /// defaults, runs `child_main` and exits 0 should it return; the parent
+    /// remembers the pid and returns it. Dies with `fork error`.
+    pub fn make(&mut self, signals: &SignalPipe, child_main: impl FnOnce()) -> Pid {
+        // SAFETY: the forking servers are single-threaded.
+        match unsafe { wrap::fork() } {
+            ForkResult::Parent { child } => {
+                self.pids.push(child);
+                child
+            }
+            ForkResult::Child => {
+                signals.restore_defaults();
+                child_main();
+                std::process::exit(0)
+            }
+        }
+    }
+
+    /// How many children are alive (forked and not reaped).
+    pub fn len(&self) -> usize {
+        self.pids.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.pids.is_empty()
+    }
+
+    /// Reap every child that has exited, without blocking
+    /// ([`waitpid(2)`](https://man7.org/linux/man-pages/man2/waitpid.2.html)
+    /// with `WNOHANG` in a loop, the book's `sig_chld`, Figure 5.11), and
+    /// forget it.
+    pub fn reap(&mut self) {
+        while let Ok(status) = waitpid(None, Some(WaitPidFlag::WNOHANG)) {
+            match status.pid() {
+                Some(pid) if status != WaitStatus::StillAlive => self.pids.retain(|&p| p != pid),
+                _ => break,
+            }
+        }
+    }
+
+    /// The first half of the book's `sig_int`: `SIGTERM` to every child,
+    /// then `wait` until none is left (so that their CPU time is counted in
+    /// `RUSAGE_CHILDREN`). Only unreaped children are signalled, so a pid
+    /// the system has given to another process is never hit. Dies with
+    /// `wait error`.
+    pub fn stop(&mut self) {
+        for &pid in &self.pids {
+            let _ = kill(pid, Signal::SIGTERM);
+        }
+        loop {
+            match wait() {
+                Ok(_) | Err(Errno::EINTR) => {}
+                Err(Errno::ECHILD) => break,
+                Err(err) => err_sys(&err.into(), "wait error"),
+            }
+        }
+        self.pids.clear();
+    }
+}
+
+/// How a preforked child gets its next connection.
+#[derive(Clone, Copy)]
+pub enum Accept<'a> {
+    /// Every child blocks in `accept` on the shared socket (serv02,
+    /// Figure 30.11): the kernel wakes one of them per connection.
+    Plain,
+    /// Every child blocks in `select` for the listening socket, then in
+    /// `accept` (serv02l): every child wakes for each connection, all but
+    /// one then block in `accept`, the *select collisions* of §30.6.
+    SelectFirst,
+    /// Only the holder of the lock may `accept` (serv03, serv04).
+    Locked(&'a dyn AcceptLock),
+}
+
+/// The book's `child_main` (Figure 30.11 and its variants): print
+/// `child PID starting`, then for ever take a connection, count it,
+/// serve it and close it.
+pub fn child_main(i: usize, listener: &Socket, accept: Accept, meter: Option<Meter>) -> ! {
+    println!("child {} starting", getpid());
+    loop {
+        let (conn, _cliaddr) = match accept {
+            Accept::Plain => wrap::accept(listener),
+            Accept::SelectFirst => {
+                select_readable(listener);
+                wrap::accept(listener)
+            }
+            Accept::Locked(lock) => {
+                lock.my_lock_wait();
+                let pair = wrap::accept(listener);
+                lock.my_lock_release();
+                pair
+            }
+        };
+        if let Some(meter) = meter {
+            meter.count(i);
+        }
+        web_child(&conn);
+    }
+}
+
+/// Block in [`select(2)`](https://man7.org/linux/man-pages/man2/select.2.html)
+/// until `listener` is readable (a listening socket opened at start-up has a
+/// small descriptor, well below `FD_SETSIZE`). Dies with `select error`, or
+/// `listenfd readable` if select returns without it.
+fn select_readable(listener: &Socket) {
+    let mut rset = FdSet::new();
+    rset.insert(std::os::fd::AsFd::as_fd(listener));
+    match select(None, &mut rset, None, None, None) {
+        Ok(_) if rset.contains(std::os::fd::AsFd::as_fd(listener)) => {}
+        Ok(_) => err_quit("listenfd readable"),
+        Err(err) => err_sys(&err.into(), "select error"),
+    }
+}
+
+/// The preforked server's `main` and `sig_int` (Figure 30.9), in two
+/// halves so that a binary can make its lock or meter in between, before
+/// the children are forked and inherit them (the book's `my_lock_init` and
+/// `meter` calls).
+pub struct Prefork {
+    args: ServerArgs,
+    signals: SignalPipe,
+    listener: Socket,
+}
+
+impl Prefork {
+    /// Parse `[ <host> ] <port#> <#children>`, catch `SIGINT`, listen.
+    pub fn start(usage: &str) -> Prefork {
+        let args = ServerArgs::parse(usage, true);
+        let signals = SignalPipe::catch(&[Signal::SIGINT]);
+        let listener = args.listen();
+        Prefork {
+            args,
+            signals,
+            listener,
+        }
+    }
+
+    /// The number of children to fork.
+    pub fn nchildren(&self) -> usize {
+        self.args.count
+    }
+
+    /// Fork the children, each running [`child_main`] with `accept`, then
+    /// wait for `SIGINT` (the C's `pause()` loop), stop the children, print
+    /// the CPU time and, when metered, each child's connection count.
+    pub fn run(self, accept: Accept, meter: Option<Meter>) -> ! {
+        let mut children = Children::new();
+        for i in 0..self.nchildren() {
+            children.make(&self.signals, || {
+                child_main(i, &self.listener, accept, meter)
+            });
+        }
+        self.signals.wait();
+        children.stop();
+        pr_cpu_time();
+        if let Some(meter) = meter {
+            meter.print("child", "connections");
+        }
+        std::process::exit(0)
+    }
+}
