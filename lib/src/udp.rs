@@ -31,9 +31,10 @@ pub fn recvfrom(sock: impl AsFd, buf: &mut [u8]) -> io::Result<(usize, SockAddr)
     ))
 }
 
-/// An internet address as nix returns it, as the `SockAddr` the rest of the
-/// workspace uses; `None` for any other family.
-fn to_sockaddr(addr: &SockaddrStorage) -> Option<SockAddr> {
+/// An internet address as nix returns it (from `recvmsg`, `getifaddrs`),
+/// as the `SockAddr` the rest of the workspace uses; `None` for any other
+/// family.
+pub fn to_sockaddr(addr: &SockaddrStorage) -> Option<SockAddr> {
     let std_addr = match (addr.as_sockaddr_in(), addr.as_sockaddr_in6()) {
         (Some(v4), _) => SocketAddr::V4((*v4).into()),
         (_, Some(v6)) => SocketAddr::V6((*v6).into()),

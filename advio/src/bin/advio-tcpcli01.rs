@@ -1,0 +1,28 @@
+//! `advio/tcpcli01.c`, using Figure 14.1's `connect_timeo`: the chapter 5
+//! echo client with a 10-second bound on its `connect`.
+//!
+//! `connect_timeo` sets `alarm(10)` around the `connect`; when the
+//! handshake has not finished by then, `SIGALRM` interrupts it and the
+//! client dies with `connect_timeo error: Connection timed out`, instead of
+//! waiting out the kernel's own limit (over a minute of SYN retries). Once
+//! connected it runs `str_cli`, the stop-and-wait client of Figure 5.5.
+//!
+//! Run: `advio-tcpcli01 <IPaddress> [port]` (default 7, the echo service),
+//! e.g. against `tcpserv01 [port]`.
+//!
+//! Differences from the C: the optional port; `connect_timeo` takes the
+//! socket and gives it back connected, or drops (closes) it on failure, as
+//! the C closes the descriptor.
+
+use std::net::SocketAddrV4;
+
+use socket2::{Domain, Type};
+use unp::{timeo, wrap, OrDie};
+
+fn main() {
+    let (args, port) = unp::book_args("usage: tcpcli <IPaddress> [port]", 1, 7);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
+    let sockfd = timeo::connect_timeo(sockfd, &servaddr.into(), 10).or_die("connect_timeo error");
+    unp::str_cli(&mut std::io::stdin().lock(), &sockfd);
+}

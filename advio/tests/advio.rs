@@ -1,0 +1,493 @@
+//! Chapter 14 (and 22's servers): every program against a real peer on
+//! loopback, and each lesson shown by real processes.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use socket2::{Domain, Socket, Type};
+use std::process::Command;
+
+use unp_tests::{bin, client, free_port, in_netns, server, udp_server, wait_until, Proc, TIMEOUT};
+
+/// `len` bytes of every value, NULs and newlines included.
+fn binary(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 + 3) as u8).collect()
+}
+
+/// A test UDP socket on loopback, its reads bounded.
+fn test_socket() -> UdpSocket {
+    let sock = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    sock.set_read_timeout(Some(TIMEOUT))
+        .expect("set_read_timeout");
+    sock
+}
+
+/// Each datagram of `sizes` goes to `port` and comes back cut to `maxline`
+/// bytes, otherwise unchanged.
+fn assert_udp_echoes(port: u16, maxline: usize) {
+    let sock = test_socket();
+    let mut reply = vec![0u8; 65536];
+    for len in [0, 1, 20, 21, 1472, 4096, 4097, 65507] {
+        let sent = binary(len);
+        sock.send_to(&sent, ("127.0.0.1", port)).expect("send_to");
+        let (n, from) = sock.recv_from(&mut reply).expect("reply");
+        assert_eq!(from.port(), port);
+        assert_eq!(
+            &reply[..n],
+            &sent[..len.min(maxline)],
+            "datagram of {len} bytes"
+        );
+    }
+}
+
+/// The client's stdout as text, after checking its stderr and exit status.
+fn run(name: &str, args: &[&str], input: &[u8], stderr: &str) -> String {
+    let out = client(name)
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .expect("run");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        stderr,
+        "{name} stderr"
+    );
+    assert!(out.status.success(), "{name}: {:?}", out.status);
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A UDP peer that answers `replies` datagrams with `answer(request)` and
+/// returns the requests it got; `None` drops that request unanswered.
+fn udp_peer(
+    replies: usize,
+    answer: impl Fn(&[u8]) -> Option<Vec<u8>> + Send + 'static,
+) -> (u16, JoinHandle<Vec<Vec<u8>>>) {
+    let sock = test_socket();
+    let port = sock.local_addr().unwrap().port();
+    let peer = thread::spawn(move || {
+        let mut requests = Vec::new();
+        let mut buf = vec![0u8; 65536];
+        while requests.len() < replies {
+            let (n, from) = sock.recv_from(&mut buf).expect("a request");
+            if let Some(reply) = answer(&buf[..n]) {
+                sock.send_to(&reply, from).expect("send_to");
+            }
+            requests.push(buf[..n].to_vec());
+        }
+        requests
+    });
+    (port, peer)
+}
+
+// ---- the three timeouts (§14.2) ------------------------------------------------
+
+/// The first line's datagram is dropped: the client waits its 5 seconds,
+/// prints `socket timeout`, and the second line is answered.
+fn times_out_and_carries_on(name: &str) {
+    let (port, peer) = udp_peer(2, |req| (req != b"lost\n").then(|| req.to_vec()));
+    let out = run(
+        name,
+        &["127.0.0.1", &port.to_string()],
+        b"lost\nanswered\n",
+        "socket timeout\n",
+    );
+    assert_eq!(out, "answered\n");
+    assert_eq!(peer.join().unwrap(), [&b"lost\n"[..], b"answered\n"]);
+}
+
+#[test]
+fn udpcli01_times_out_with_select_style_readable_timeo() {
+    times_out_and_carries_on("advio-udpcli01");
+}
+
+#[test]
+fn udpcli02_times_out_with_so_rcvtimeo() {
+    times_out_and_carries_on("advio-udpcli02");
+}
+
+#[test]
+fn udpcli03_times_out_when_sigalrm_interrupts_recvfrom() {
+    times_out_and_carries_on("advio-udpcli03");
+}
+
+#[test]
+fn timeout_clients_pass_binary_lines_through_unchanged() {
+    let mut input: Vec<u8> = (0..=255u8).filter(|&b| b != b'\n').collect();
+    input.extend_from_slice(b"\nno newline at the end");
+    for name in ["advio-udpcli01", "advio-udpcli02", "advio-udpcli03"] {
+        let (port, peer) = udp_peer(2, |req| Some(req.to_vec()));
+        let out = client(name)
+            .args(["127.0.0.1", &port.to_string()])
+            .write_stdin(input.clone())
+            .output()
+            .unwrap();
+        assert_eq!((out.stdout, out.stderr), (input.clone(), vec![]), "{name}");
+        peer.join().unwrap();
+    }
+}
+
+// ---- recvmsg and IP_PKTINFO (§22.2) ---------------------------------------------
+
+#[test]
+fn udpserv01_prints_destination_interface_and_truncation() {
+    let port = free_port();
+    let server = udp_server("advio-udpserv01", &[&port.to_string()], port);
+    let sock = test_socket();
+    let from = sock.local_addr().unwrap();
+    let mut reply = [0u8; 100];
+    for (sent, want) in [
+        (&b"hello\n"[..], &b"hello\n"[..]),
+        (b"a datagram of 30 bytes, cut!\n\n", b"a datagram of 30 byt"),
+    ] {
+        sock.send_to(sent, ("127.0.0.1", port)).unwrap();
+        let n = sock.recv(&mut reply).unwrap();
+        assert_eq!(&reply[..n], want);
+    }
+    assert_eq!(
+        server.wait_stdout("(datagram truncated)\n"),
+        format!(
+            "6-byte datagram from {from}, to 127.0.0.1, recv i/f = lo\n\
+             20-byte datagram from {from}, to 127.0.0.1, recv i/f = lo (datagram truncated)\n"
+        )
+    );
+    assert_udp_echoes(port, 20);
+}
+
+#[test]
+fn timeout_clients_and_udpserv01_echo_short_lines() {
+    let port = free_port();
+    let _server = udp_server("advio-udpserv01", &[&port.to_string()], port);
+    for name in ["advio-udpcli01", "advio-udpcli02", "advio-udpcli03"] {
+        let out = run(name, &["127.0.0.1", &port.to_string()], b"one\ntwo\n", "");
+        assert_eq!(out, "one\ntwo\n", "{name}");
+    }
+}
+
+// ---- one socket per interface address (§22.6) -----------------------------------
+
+/// The lines of `text` with the number after `child ` and the port of the
+/// `from` address masked as `N` and `P`: they change from run to run.
+fn mask_children(text: &str) -> String {
+    text.lines()
+        .map(|line| match line.strip_prefix("child ") {
+            Some(rest) => {
+                let (_, rest) = rest.split_once(", datagram from ").expect("child line");
+                let (from, to) = rest.split_once(", to ").expect("child line");
+                let (host, _) = from.rsplit_once(':').expect("from address");
+                format!("child N, datagram from {host}:P, to {to}\n")
+            }
+            None => format!("{line}\n"),
+        })
+        .collect()
+}
+
+#[test]
+fn udpserv03_binds_each_address_and_the_wildcard_gets_the_rest() {
+    let out = in_netns(
+        "udpserv03
+         echo to-lo | advio-udpcli01 127.0.0.1 9877
+         echo to-wildcard | advio-udpcli01 127.0.0.2 9877",
+    )
+    .output()
+    .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(
+        mask_children(&String::from_utf8_lossy(&out.stdout)),
+        "bound 127.0.0.1:9877\n\
+         bound 0.0.0.0:9877\n\
+         child N, datagram from 127.0.0.1:P, to 127.0.0.1:9877\n\
+         to-lo\n\
+         child N, datagram from 127.0.0.1:P, to 0.0.0.0:9877\n\
+         to-wildcard\n"
+    );
+}
+
+#[test]
+fn udpserv04_does_the_same_in_ipv6_with_a_service_name() {
+    let out = in_netns(
+        "udpserv04 ::1 echo
+         daytimeudpcli3 ::1 echo; echo
+         echo 'v4 to [::]' | advio-udpcli02 127.0.0.1",
+    )
+    .output()
+    .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(
+        mask_children(&String::from_utf8_lossy(&out.stdout)),
+        "bound [::1]:7\n\
+         bound [::]:7\n\
+         sending to ::1\n\
+         child N, datagram from [::1]:P, to [::1]:7\n\
+         1 bytes from PEEK, 1 bytes pending\n\
+         \0\n\
+         child N, datagram from [::ffff:127.0.0.1]:P, to [::]:7\n\
+         v4 to [::]\n"
+    );
+}
+
+#[test]
+fn udpserv03_and_udpserv04_echo_binary_datagrams_cut_to_maxline() {
+    for (name, args) in [("udpserv03", vec![]), ("udpserv04", vec!["127.0.0.1"])] {
+        let port = free_port().to_string();
+        let mut args = args;
+        args.push(&port);
+        let mut parent = Proc::spawn(name, &args);
+        assert!(parent.wait_exit().success(), "{name}: {}", parent.stderr());
+        let out = parent.wait_stdout(&format!("bound 0.0.0.0:{port}\n"));
+        assert!(out.contains(&format!("bound 127.0.0.1:{port}\n")), "{out}");
+        assert!(out.ends_with(&format!("bound 0.0.0.0:{port}\n")), "{out}");
+        // The children, in the parent's process group, serve on.
+        assert_udp_echoes(port.parse().unwrap(), unp::MAXLINE);
+    }
+}
+
+// ---- connect_timeo (Figure 14.1) ------------------------------------------------
+
+/// A TCP echo peer for one connection.
+fn tcp_echo_peer() -> (u16, JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        let mut reader = conn.try_clone().unwrap();
+        std::io::copy(&mut reader, &mut conn).unwrap();
+    });
+    (port, peer)
+}
+
+#[test]
+fn tcpcli01_connects_within_its_timeout_and_echoes() {
+    let (port, peer) = tcp_echo_peer();
+    let out = run(
+        "advio-tcpcli01",
+        &["127.0.0.1", &port.to_string()],
+        b"one\ntwo\n",
+        "",
+    );
+    assert_eq!(out, "one\ntwo\n");
+    peer.join().unwrap();
+}
+
+#[test]
+fn tcpcli01_gives_up_after_10_seconds_when_the_syn_goes_unanswered() {
+    // A listener whose accept queue (backlog 0) is full drops new SYNs, so
+    // the next handshake never completes: only the alarm ends the connect.
+    let listener = Socket::new(Domain::IPV4, Type::STREAM, None).unwrap();
+    listener
+        .bind(&"127.0.0.1:0".parse::<SocketAddr>().unwrap().into())
+        .unwrap();
+    listener.listen(0).unwrap();
+    let addr = listener.local_addr().unwrap().as_socket().unwrap();
+    let _queued = TcpStream::connect(addr).unwrap();
+    client("advio-tcpcli01")
+        .args(["127.0.0.1", &addr.port().to_string()])
+        .write_stdin("hello\n")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("connect_timeo error: Connection timed out\n");
+}
+
+#[test]
+fn tcpcli01_reports_a_refused_connect() {
+    client("advio-tcpcli01")
+        .args(["127.0.0.1", &free_port().to_string()])
+        .assert()
+        .code(1)
+        .stderr("connect_timeo error: Connection refused\n");
+}
+
+// ---- the stdio pitfall (§14.8) --------------------------------------------------
+
+fn tcpserv02() -> (Proc, u16) {
+    let port = free_port();
+    (server("advio-tcpserv02", &[&port.to_string()], port), port)
+}
+
+/// Whether anything arrives on `conn` within a second (none is expected).
+fn nothing_arrives(conn: &mut TcpStream) -> bool {
+    conn.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    let quiet = matches!(
+        conn.read(&mut [0u8; 1]),
+        Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
+    );
+    conn.set_read_timeout(Some(TIMEOUT)).unwrap();
+    quiet
+}
+
+#[test]
+fn tcpserv02_holds_replies_until_its_buffer_fills_or_the_child_exits() {
+    let (server, port) = tcpserv02();
+    let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let line = b"a line of 32 bytes to be echoed\n";
+
+    conn.write_all(line).unwrap();
+    assert!(nothing_arrives(&mut conn), "echoed a line at once");
+
+    // 128 lines fill the 4096-byte buffer; the 129th pushes it out.
+    for _ in 1..129 {
+        conn.write_all(line).unwrap();
+    }
+    let mut first = vec![0u8; 4096];
+    conn.read_exact(&mut first).unwrap();
+    assert_eq!(first, line.repeat(128));
+    assert!(nothing_arrives(&mut conn), "the 129th line came early");
+
+    // The half-close ends the child's fgets loop: it exits and flushes.
+    conn.shutdown(Shutdown::Write).unwrap();
+    let mut rest = Vec::new();
+    conn.read_to_end(&mut rest).unwrap();
+    assert_eq!(rest, line);
+    let out = server.wait_stdout(" terminated\n");
+    assert!(
+        out.starts_with("child ") && out.ends_with(" terminated\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn tcpcli02_gets_every_held_reply_after_its_half_close() {
+    let (_server, port) = tcpserv02();
+    let input: String = (0..200).map(|i| format!("line {i}\n")).collect();
+    let out = run(
+        "advio-tcpcli02",
+        &["127.0.0.1", &port.to_string()],
+        input.as_bytes(),
+        "",
+    );
+    assert_eq!(out, input);
+}
+
+#[test]
+fn tcpcli02_reports_a_server_that_closes_first() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    // stdin a pipe that stays open and silent, so the FIN comes before the
+    // end of input; the shell execs the client, which the harness watches.
+    let mut cli = Proc::spawn_cmd(
+        Command::new("bash")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" < <(sleep 60)")
+            .arg(bin("advio-tcpcli02"))
+            .args(["127.0.0.1", &port]),
+    );
+    drop(listener.accept().unwrap());
+    assert_eq!(cli.wait_exit().code(), Some(1));
+    wait_until("its message", || cli.stderr().ends_with('\n'));
+    assert_eq!(cli.stderr(), "str_cli: server terminated prematurely\n");
+}
+
+// ---- MSG_PEEK and FIONREAD (§14.7) ----------------------------------------------
+
+const DAYTIME: &str = "Thu Nov 26 21:56:32 2026\r\n";
+
+#[test]
+fn daytimetcpcli_peeks_then_reads() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = thread::spawn(move || {
+        let (mut conn, _) = listener.accept().unwrap();
+        conn.write_all(DAYTIME.as_bytes()).unwrap();
+    });
+    let out = run(
+        "advio-daytimetcpcli",
+        &["127.0.0.1", &port.to_string()],
+        b"",
+        "",
+    );
+    assert_eq!(
+        out,
+        format!("connected to 127.0.0.1\n26 bytes from PEEK, 26 bytes pending\n{DAYTIME}")
+    );
+    peer.join().unwrap();
+}
+
+#[test]
+fn daytimeudpcli3_and_4_peek_at_the_datagram_then_read_it() {
+    for (name, first) in [
+        ("daytimeudpcli3", "sending to"),
+        ("daytimeudpcli4", "connected to"),
+    ] {
+        let (port, peer) = udp_peer(1, |_| Some(DAYTIME.as_bytes().to_vec()));
+        let out = run(name, &["127.0.0.1", &port.to_string()], b"", "");
+        assert_eq!(
+            out,
+            format!("{first} 127.0.0.1\n26 bytes from PEEK, 26 bytes pending\n{DAYTIME}")
+        );
+        assert_eq!(peer.join().unwrap(), [[0u8]], "{name}: a 1-byte request");
+    }
+}
+
+// ---- the book's ports, and wrong arguments --------------------------------------
+
+#[test]
+fn the_book_ports_in_a_private_network_namespace() {
+    let out = in_netns(
+        "udpserv04 127.0.0.1 echo >/dev/null
+         echo one | advio-udpcli01 127.0.0.1
+         echo two | advio-udpcli02 127.0.0.1
+         echo three | advio-udpcli03 127.0.0.1
+         advio-tcpserv02 & wait_listen 9877
+         echo four | advio-tcpcli02 127.0.0.1",
+    )
+    .output()
+    .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let out = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = out.lines().filter(|l| !l.starts_with("child ")).collect();
+    assert_eq!(lines, ["one", "two", "three", "four"], "{out}");
+}
+
+#[test]
+fn wrong_arguments_print_the_usage_line() {
+    for (name, usage) in [
+        ("advio-tcpcli01", "usage: tcpcli <IPaddress> [port]"),
+        ("advio-tcpcli02", "usage: tcpcli <IPaddress> [port]"),
+        ("advio-udpcli01", "usage: udpcli <IPaddress> [port]"),
+        ("advio-udpcli02", "usage: udpcli <IPaddress> [port]"),
+        ("advio-udpcli03", "usage: udpcli <IPaddress> [port]"),
+    ] {
+        client(name).assert().code(1).stderr(format!("{usage}\n"));
+        client(name)
+            .args(["127.0.0.1", "x"])
+            .assert()
+            .code(1)
+            .stderr(format!("{usage}\n"));
+        client(name)
+            .arg("127.0.0.256")
+            .assert()
+            .code(1)
+            .stderr("inet_pton error for 127.0.0.256\n");
+    }
+    let peer_usage = "usage: a.out <hostname or IPaddress> <service or port#>\n";
+    for name in ["advio-daytimetcpcli", "daytimeudpcli3", "daytimeudpcli4"] {
+        client(name)
+            .arg("127.0.0.1")
+            .assert()
+            .code(1)
+            .stderr(peer_usage);
+    }
+    client("daytimeudpcli3")
+        .args(["127.0.0.1", "no-such-service"])
+        .assert()
+        .code(1)
+        .stderr("udp_client error for 127.0.0.1, no-such-service: Servname not supported for ai_socktype\n");
+    client("daytimeudpcli4")
+        .args(["127.0.0.1", "no-such-service"])
+        .assert()
+        .code(1)
+        .stderr("udp_connect error for 127.0.0.1, no-such-service: Servname not supported for ai_socktype\n");
+    client("udpserv04")
+        .assert()
+        .code(1)
+        .stderr("usage: udpserv04 [ <host> ] <service or port>\n");
+    for (name, usage) in [
+        ("advio-tcpserv02", "usage: tcpserv02 [port]\n"),
+        ("advio-udpserv01", "usage: udpserv01 [port]\n"),
+        ("udpserv03", "usage: udpserv03 [port]\n"),
+    ] {
+        client(name).args(["1", "2"]).assert().code(1).stderr(usage);
+    }
+}

@@ -1,0 +1,24 @@
+//! Figure 8.7, `udpcliserv/udpcli01.c`: the UDP echo client.
+//!
+//! Each line of stdin goes to the server as one datagram; `dg_cli` (Figure
+//! 8.8) waits for one datagram back and prints it. It has no timeout: if the
+//! request or the reply is lost, or the server is not running, it blocks in
+//! `recvfrom` forever (§8.6, §8.9: the ICMP port unreachable is not
+//! reported on an unconnected socket; compare `udpcli04`).
+//!
+//! Run: `udpcli01 <IPaddress> [port]` (default 9877) against `udpserv01`.
+//!
+//! Differences from the C: the optional port, and the reply is written
+//! whole, NUL bytes included (the C prints it as a C string).
+
+use std::net::SocketAddrV4;
+
+use socket2::{Domain, Type};
+use unp::wrap;
+
+fn main() {
+    let (args, port) = unp::book_args("usage: udpcli <IPaddress> [port]", 1, unp::SERV_PORT);
+    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
+    unp::udp::dg_cli(&mut std::io::stdin().lock(), &sockfd, &servaddr.into());
+}

@@ -1,0 +1,358 @@
+//! Chapter 8: every UDP client against a real server on loopback, and each
+//! lesson of the chapter shown by real processes.
+
+use std::net::{TcpStream, UdpSocket};
+use std::process::Command;
+use std::thread;
+use std::time::Duration;
+
+use nix::sys::signal::Signal;
+use unp_tests::conformance::{self, EchoServer};
+use unp_tests::{bin, client, free_port, in_netns, udp_server, wait_until, Proc, TIMEOUT};
+
+/// `len` bytes of every value, NULs and newlines included.
+fn binary(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 + 3) as u8).collect()
+}
+
+/// A test socket for talking to a UDP server, its reads bounded.
+fn test_socket() -> UdpSocket {
+    let sock = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    sock.set_read_timeout(Some(TIMEOUT))
+        .expect("set_read_timeout");
+    sock
+}
+
+/// Datagrams of 0, 1, 1472 and 4096 bytes come back unchanged; longer ones
+/// come back cut to `MAXLINE` (4096), as the book's `dg_echo` cuts them.
+fn assert_udp_echoes(port: u16) {
+    let sock = test_socket();
+    let mut reply = vec![0u8; 65536];
+    for (len, want) in [
+        (0, 0),
+        (1, 1),
+        (1472, 1472),
+        (4096, 4096),
+        (4097, 4096),
+        (65507, 4096),
+    ] {
+        let sent = binary(len);
+        sock.send_to(&sent, ("127.0.0.1", port)).expect("send_to");
+        let (n, from) = sock.recv_from(&mut reply).expect("reply");
+        assert_eq!(from.port(), port);
+        assert_eq!(&reply[..n], &sent[..want], "datagram of {len} bytes");
+    }
+}
+
+/// The client's stdout, and its stderr empty and exit status 0.
+fn run_ok(name: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
+    let out = client(name)
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .expect("run");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{name} stderr");
+    assert!(out.status.success(), "{name}: {:?}", out.status);
+    out.stdout
+}
+
+/// `text` is `prefix`, a decimal number, then `suffix`; returns the number.
+fn number_between(text: &str, prefix: &str, suffix: &str) -> u64 {
+    text.strip_prefix(prefix)
+        .and_then(|rest| rest.strip_suffix(suffix))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{text:?} is not {prefix:?}N{suffix:?}"))
+}
+
+/// Bytes waiting in the receive queue of the UDP socket bound to `port`
+/// (the `rx_queue` column of /proc/net/udp).
+fn udp_rx_queue(port: u16) -> Option<u64> {
+    let local = format!(":{port:04X}");
+    std::fs::read_to_string("/proc/net/udp")
+        .ok()?
+        .lines()
+        .skip(1)
+        .find_map(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let queues = fields.get(4)?.split_once(':')?;
+            (fields.get(1)?.ends_with(&local)).then(|| u64::from_str_radix(queues.1, 16).ok())?
+        })
+}
+
+fn udpserv01() -> (Proc, u16, String) {
+    let port = free_port();
+    let arg = port.to_string();
+    (udp_server("udpserv01", &[&arg], port), port, arg)
+}
+
+#[test]
+fn udpcli01_and_udpserv01_echo_lines() {
+    let (mut server, _, port) = udpserv01();
+    let out = run_ok("udpcli01", &["127.0.0.1", &port], b"hello\n\nworld\n");
+    assert_eq!(out, b"hello\n\nworld\n");
+    assert!(server.is_running());
+}
+
+#[test]
+fn udpserv01_echoes_binary_datagrams_and_cuts_long_ones_to_maxline() {
+    let (mut server, port, _) = udpserv01();
+    assert_udp_echoes(port);
+    assert!(server.is_running());
+}
+
+#[test]
+fn every_echo_client_passes_binary_lines_through_unchanged() {
+    let (_server, _, port) = udpserv01();
+    let mut line: Vec<u8> = (0..=255u8).filter(|&b| b != b'\n').collect();
+    line.extend_from_slice(b"\nno newline at the end");
+    for name in ["udpcli01", "udpcli02", "udpcli04"] {
+        assert_eq!(run_ok(name, &["127.0.0.1", &port], &line), line, "{name}");
+    }
+    let out = run_ok("udpcli05", &["127.0.0.1", &port], &line);
+    let newline = out.iter().position(|&b| b == b'\n').expect("a first line");
+    assert_eq!(&out[newline + 1..], line);
+}
+
+/// Starts `name args` with `input` on stdin; the program itself is the
+/// process the harness watches (the shell execs it).
+fn spawn_with_stdin(name: &str, args: &[&str], input: &str) -> Proc {
+    let script = format!("exec \"$0\" \"$@\" <<'END'\n{input}END\n");
+    Proc::spawn_cmd(
+        Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .arg(bin(name))
+            .args(args),
+    )
+}
+
+/// The system call `pid` is blocked in, from /proc/PID/syscall.
+fn blocked_in(pid: i32) -> Option<i64> {
+    std::fs::read_to_string(format!("/proc/{pid}/syscall"))
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+#[test]
+fn udpcli01_hangs_when_no_server_runs_while_udpcli04_gets_connection_refused() {
+    let port = free_port().to_string();
+
+    let mut unconnected = spawn_with_stdin("udpcli01", &["127.0.0.1", &port], "hello\n");
+    let pid = unconnected.pid();
+    wait_until("udpcli01 to send and wait in recvfrom", || {
+        blocked_in(pid) == Some(libc::SYS_recvfrom)
+    });
+    // The ICMP port unreachable comes back over loopback at once; a second
+    // later the unconnected socket has still not heard of it.
+    thread::sleep(Duration::from_secs(1));
+    assert!(
+        unconnected.is_running(),
+        "udpcli01 exited: {}",
+        unconnected.stderr()
+    );
+    assert_eq!(blocked_in(pid), Some(libc::SYS_recvfrom));
+    assert_eq!(unconnected.stdout() + &unconnected.stderr(), "");
+    drop(unconnected);
+
+    client("udpcli04")
+        .args(["127.0.0.1", &port])
+        .write_stdin("hello\n")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("read error: Connection refused\n");
+}
+
+#[test]
+fn udpcli02_ignores_a_reply_from_another_address_of_the_server_host() {
+    let (_server, _, port) = udpserv01();
+    // Sent to 127.0.0.2, the wildcard-bound server answers from 127.0.0.1.
+    let out = run_ok("udpcli02", &["127.0.0.2", &port], b"hello\nworld\n");
+    let ignored = format!("reply from 127.0.0.1:{port} (ignored)\n");
+    assert_eq!(String::from_utf8_lossy(&out), ignored.repeat(2));
+    let out = run_ok("udpcli02", &["127.0.0.1", &port], b"hello\n");
+    assert_eq!(out, b"hello\n");
+}
+
+#[test]
+fn udpcli03_prints_the_address_each_reply_came_from() {
+    let (_server, _, port) = udpserv01();
+    let out = run_ok("udpcli03", &["127.0.0.2", &port], b"hello\nworld\n");
+    let from = format!("received reply from 127.0.0.1, port {port}\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out),
+        format!("{from}hello\n{from}world\n")
+    );
+}
+
+#[test]
+fn udpcli05_binds_port_0_and_gets_an_ephemeral_port_before_sending() {
+    let (_server, _, port) = udpserv01();
+    let out = String::from_utf8(run_ok("udpcli05", &["127.0.0.1", &port], b"hi\n")).unwrap();
+    let (first, rest) = out.split_once('\n').expect("two lines");
+    let local_port = number_between(first, "local address 0.0.0.0:", "");
+    assert!(local_port > 0);
+    assert_eq!(rest, "hi\n");
+}
+
+#[test]
+fn udpcli09_prints_the_local_address_a_udp_connect_chose() {
+    let out = String::from_utf8(run_ok("udpcli09", &["127.0.0.1", "9"], b"")).unwrap();
+    assert!(number_between(&out, "local address 127.0.0.1:", "\n") > 0);
+}
+
+#[test]
+fn udpcli10_sends_65507_bytes_and_gets_back_the_4096_dg_echo_keeps() {
+    let (_server, _, port) = udpserv01();
+    let out = run_ok("udpcli10", &["127.0.0.1", &port], b"");
+    assert_eq!(out, b"received 4096 bytes\n");
+    client("udpcli10")
+        .args(["127.0.0.1", "no-such-service"])
+        .assert()
+        .code(1)
+        .stderr("udp_client error for 127.0.0.1, no-such-service: Servname not supported for ai_socktype\n");
+}
+
+/// Runs the `udpcli06` burst against `server`, lets the server drain its
+/// buffer, interrupts it and returns the count it printed.
+fn burst_received_by(server: &str) -> u64 {
+    let port = free_port();
+    let arg = port.to_string();
+    let mut counter = udp_server(server, &[&arg], port);
+    assert_eq!(run_ok("udpcli06", &["127.0.0.1", &arg], b""), b"");
+    wait_until("the server to read what its buffer kept", || {
+        udp_rx_queue(port) == Some(0)
+    });
+    counter.signal(Signal::SIGINT);
+    let out = counter.wait_stdout(" datagrams\n");
+    assert!(counter.wait_exit().success());
+    let received = number_between(&out, "\nreceived ", " datagrams\n");
+    assert!((1..=2000).contains(&received), "{received}");
+    received
+}
+
+#[test]
+fn udpcli06_burst_is_counted_by_udpserv06_and_udpserv07() {
+    let default_buffer = burst_received_by("udpserv06");
+    let large_buffer = burst_received_by("udpserv07");
+    eprintln!("of 2000 datagrams: udpserv06 {default_buffer}, udpserv07 {large_buffer}");
+}
+
+#[test]
+fn udpcli08_sends_2000_maximal_datagrams_without_an_error() {
+    let receiver = test_socket();
+    let port = receiver.local_addr().unwrap().port().to_string();
+    assert_eq!(run_ok("udpcli08", &["127.0.0.1", &port], b""), b"");
+    receiver.set_nonblocking(true).unwrap();
+    let mut buf = vec![0u8; 65536];
+    let mut received = 0;
+    while let Ok(n) = receiver.recv(&mut buf) {
+        assert_eq!(n, 65507);
+        received += 1;
+    }
+    // The receiver's buffer holds a few; the rest were dropped, unreported.
+    assert!((1..2000).contains(&received), "{received}");
+}
+
+fn udpservselect01() -> (Proc, u16) {
+    let port = free_port();
+    (
+        udp_server("udpservselect01", &[&port.to_string()], port),
+        port,
+    )
+}
+
+#[test]
+fn udpservselect01_serves_udp_and_tcp_on_one_port() {
+    let (mut server, port) = udpservselect01();
+    assert_udp_echoes(port);
+    let out = run_ok("udpcli01", &["127.0.0.1", &port.to_string()], b"over udp\n");
+    assert_eq!(out, b"over udp\n");
+    let out = run_ok("udpcli10", &["127.0.0.1", &port.to_string()], b"");
+    assert_eq!(out, b"received 4096 bytes\n");
+
+    let mut tcp = conformance::connect(port);
+    std::io::Write::write_all(&mut tcp, b"over tcp\n").unwrap();
+    let mut reply = [0u8; 9];
+    std::io::Read::read_exact(&mut tcp, &mut reply).unwrap();
+    assert_eq!(&reply, b"over tcp\n");
+    assert_udp_echoes(port);
+    drop(tcp);
+    let out = server.wait_stdout(" terminated\n");
+    number_between(&out, "child ", " terminated\n");
+    assert!(server.is_running());
+    TcpStream::connect(("127.0.0.1", port)).expect("still listening");
+}
+
+#[test]
+fn udpservselect01_passes_the_tcp_echo_conformance_suite() {
+    conformance::check_all(&EchoServer {
+        name: "udpservselect01",
+        max_clients: 1000,
+        ..EchoServer::default()
+    });
+}
+
+#[test]
+fn the_book_ports_in_a_private_network_namespace() {
+    let out = in_netns(
+        "udpserv01 & wait_udp 9877
+         echo to-9877 | udpcli01 127.0.0.1
+         udpserv01 7 & wait_udp 7
+         echo to-echo | udpcli02 127.0.0.1
+         echo to-echo | udpcli03 127.0.0.1
+         udpcli08 127.0.0.1
+         udpcli09 127.0.0.1",
+    )
+    .output()
+    .expect("unshare");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let out = String::from_utf8(out.stdout).unwrap();
+    let (head, last) = out.rsplit_once("local address ").expect("udpcli09's line");
+    assert_eq!(
+        head,
+        "to-9877\nto-echo\nreceived reply from 127.0.0.1, port 7\nto-echo\n"
+    );
+    assert!(number_between(last, "127.0.0.1:", "\n") > 0);
+}
+
+#[test]
+fn wrong_arguments_print_the_usage_line() {
+    let usage = "usage: udpcli <IPaddress> [port]\n";
+    for name in [
+        "udpcli01", "udpcli02", "udpcli03", "udpcli04", "udpcli05", "udpcli06", "udpcli08",
+        "udpcli09",
+    ] {
+        client(name).assert().code(1).stderr(usage);
+        client(name)
+            .args(["127.0.0.1", "7", "x"])
+            .assert()
+            .code(1)
+            .stderr(usage);
+        client(name)
+            .args(["127.0.0.1", "port"])
+            .assert()
+            .code(1)
+            .stderr(usage);
+        client(name)
+            .arg("300.1.1.1")
+            .assert()
+            .code(1)
+            .stderr("inet_pton error for 300.1.1.1\n");
+    }
+    client("udpcli10")
+        .arg("127.0.0.1")
+        .assert()
+        .code(1)
+        .stderr("usage: udpcli10 <hostname> <service>\n");
+    for name in ["udpserv01", "udpserv06", "udpserv07", "udpservselect01"] {
+        client(name)
+            .args(["1", "2"])
+            .assert()
+            .code(1)
+            .stderr(format!("usage: {name} [port]\n"));
+    }
+}
