@@ -21,7 +21,7 @@ use crate::args::ServerArgs;
 use crate::cpu::pr_cpu_time;
 use crate::lock::AcceptLock;
 use crate::meter::Meter;
-use crate::signals::SignalPipe;
+use crate::signals::{SignalPipe, STOP};
 use crate::web_child::web_child;
 
 /// The children a server has forked and not yet reaped.
@@ -165,7 +165,7 @@ impl Prefork {
     /// Parse `[ <host> ] <port#> <#children>`, catch `SIGINT`, listen.
     pub fn start(usage: &str) -> Prefork {
         let args = ServerArgs::parse(usage, true);
-        let signals = SignalPipe::catch(&[Signal::SIGINT]);
+        let signals = SignalPipe::catch(STOP);
         let listener = args.listen();
         Prefork {
             args,

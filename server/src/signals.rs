@@ -30,6 +30,11 @@ extern "C" fn note_signal(signo: libc::c_int) {
     Errno::set_raw(saved);
 }
 
+/// The signals that stop a server: SIGINT, the book's, and SIGTERM, so
+/// that a plain `kill` of a forking server stops its children too instead
+/// of leaving them serving with no parent.
+pub const STOP: &[Signal] = &[Signal::SIGINT, Signal::SIGTERM];
+
 /// The signals caught since the last look.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Pending(u64);
@@ -38,6 +43,11 @@ impl Pending {
     /// Whether `sig` is among them.
     pub fn contains(self, sig: Signal) -> bool {
         self.0 & (1 << sig as i32) != 0
+    }
+
+    /// Whether one of them is a [`STOP`] signal.
+    pub fn stop(self) -> bool {
+        STOP.iter().any(|&sig| self.contains(sig))
     }
 }
 

@@ -316,3 +316,19 @@ fn servers_check_their_arguments() {
             .stderr(format!("{usage}\n"));
     }
 }
+
+#[test]
+fn sigterm_stops_a_forking_server_and_its_children() {
+    for name in ["serv02", "serv05", "serv13"] {
+        let port = free_port();
+        let port_arg = port.to_string();
+        let mut srv = server(name, &["127.0.0.1", &port_arg, "2"], port);
+        wait_until("both children", || {
+            srv.stdout().matches("starting").count() == 2
+        });
+        srv.signal(Signal::SIGTERM);
+        assert!(srv.wait_exit().success(), "{name}");
+        assert!(srv.stdout().contains("\nuser time = "), "{name}");
+        assert_eq!(group(srv.pid()), [], "{name} left children behind");
+    }
+}

@@ -10,7 +10,7 @@
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Ctrl-C (SIGINT) prints `user time = U, sys time = S` and exits.
+//! SIGINT (Ctrl-C) or SIGTERM prints `user time = U, sys time = S` and exits.
 //!
 //! Differences from the C: the C prints its report from the signal
 //! handler. Here a second thread waits on the signal's self-pipe and
@@ -18,16 +18,15 @@
 //! client when the signal comes. A bad request ends that connection, not
 //! the server (the C's `web_child` exits).
 
-use nix::sys::signal::Signal;
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
-use server::signals::SignalPipe;
+use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use unp::wrap;
 
 fn main() {
     let args = ServerArgs::parse("usage: serv00 [ <host> ] <port#>", false);
-    SignalPipe::catch(&[Signal::SIGINT]).report_on_signal(pr_cpu_time);
+    SignalPipe::catch(STOP).report_on_signal(pr_cpu_time);
     let listener = args.listen();
     loop {
         let (connfd, _cliaddr) = wrap::accept(&listener);

@@ -9,7 +9,7 @@
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Ctrl-C (SIGINT) stops every child still serving, waits for them, and
+//! SIGINT (Ctrl-C) or SIGTERM stops every child still serving, waits for them, and
 //! prints `user time = U, sys time = S` (children included).
 //!
 //! Differences from the C: its handlers reap (`sig_chld`) and report and
@@ -31,7 +31,7 @@ use unp::{wrap, OrDie};
 
 fn main() {
     let args = ServerArgs::parse("usage: serv01 [ <host> ] <port#>", false);
-    let signals = SignalPipe::catch(&[Signal::SIGCHLD, Signal::SIGINT]);
+    let signals = SignalPipe::catch(&[Signal::SIGCHLD, Signal::SIGINT, Signal::SIGTERM]);
     let listener = args.listen();
     let mut children = Children::new();
     loop {
@@ -50,7 +50,7 @@ fn main() {
         if pending.contains(Signal::SIGCHLD) {
             children.reap();
         }
-        if pending.contains(Signal::SIGINT) {
+        if pending.stop() {
             children.stop();
             pr_cpu_time();
             std::process::exit(0);

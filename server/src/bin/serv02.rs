@@ -9,7 +9,7 @@
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Each child prints `child PID starting`. Ctrl-C (SIGINT) sends SIGTERM to
+//! Each child prints `child PID starting`. SIGINT (Ctrl-C) or SIGTERM sends SIGTERM to
 //! every child, waits for them, and prints `user time = U, sys time = S`.
 //!
 //! The Makefile says this works on BSD-derived kernels, where `accept` is

@@ -12,7 +12,7 @@
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Each child prints `child PID starting`. Ctrl-C (SIGINT) stops the
+//! Each child prints `child PID starting`. SIGINT (Ctrl-C) or SIGTERM stops the
 //! children, prints `user time = U, sys time = S`, then
 //! `child i, N connections` for each child, counted by the parent.
 //!
@@ -31,13 +31,12 @@ use std::os::unix::net::UnixStream;
 
 use nix::errno::Errno;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use nix::sys::signal::Signal;
 use nix::unistd::getpid;
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
 use server::passfd::{read_fd, write_fd};
 use server::prefork::Children;
-use server::signals::SignalPipe;
+use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use socket2::Socket;
 use unp::{err_quit, err_sys, wrap, OrDie};
@@ -54,7 +53,7 @@ struct Child {
 
 fn main() {
     let args = ServerArgs::parse("usage: serv05 [ <host> ] <port#> <#children>", true);
-    let signals = SignalPipe::catch(&[Signal::SIGINT]);
+    let signals = SignalPipe::catch(STOP);
     let listener = args.listen();
     let mut children = Children::new();
     let mut child: Vec<Child> = (0..args.count)
@@ -83,7 +82,7 @@ fn main() {
         let ready: Vec<bool> = fds.iter().map(|fd| fd.any().unwrap_or(false)).collect();
         drop(fds);
 
-        if ready[0] && signals.take().contains(Signal::SIGINT) {
+        if ready[0] && signals.take().stop() {
             children.stop();
             pr_cpu_time();
             for (i, c) in child.iter().enumerate() {

@@ -8,7 +8,7 @@
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Ctrl-C (SIGINT) prints `user time = U, sys time = S` and exits.
+//! SIGINT (Ctrl-C) or SIGTERM prints `user time = U, sys time = S` and exits.
 //!
 //! Differences from the C: the C must link a thread-safe `readline`
 //! (`server/readline.c`, one `read` per byte) instead of the library's,
@@ -18,16 +18,15 @@
 //! on the signal's self-pipe, not inside the handler. A bad request ends
 //! its thread, not the whole server.
 
-use nix::sys::signal::Signal;
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
-use server::signals::SignalPipe;
+use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use unp::{wrap, OrDie};
 
 fn main() {
     let args = ServerArgs::parse("usage: serv06 [ <host> ] <port#>", false);
-    SignalPipe::catch(&[Signal::SIGINT]).report_on_signal(pr_cpu_time);
+    SignalPipe::catch(STOP).report_on_signal(pr_cpu_time);
     let listener = args.listen();
     loop {
         let (connfd, _cliaddr) = wrap::accept(&listener);

@@ -9,7 +9,7 @@
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Each thread prints `thread i starting`. Ctrl-C (SIGINT) prints
+//! Each thread prints `thread i starting`. SIGINT (Ctrl-C) or SIGTERM prints
 //! `user time = U, sys time = S` and `thread i, N connections` for each.
 //!
 //! Differences from the C: the mutex owns the listening socket, so no
@@ -19,17 +19,16 @@
 
 use std::sync::Mutex;
 
-use nix::sys::signal::Signal;
 use server::args::ServerArgs;
 use server::meter::Meter;
 use server::prethread::prethread_main;
-use server::signals::SignalPipe;
+use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use unp::wrap;
 
 fn main() {
     let args = ServerArgs::parse("usage: serv07 [ <host> ] <port#> <#threads>", true);
-    let signals = SignalPipe::catch(&[Signal::SIGINT]);
+    let signals = SignalPipe::catch(STOP);
     let mlock = Mutex::new(args.listen());
     let meter = Meter::new(args.count);
     prethread_main(&signals, args.count, meter, |i| {

@@ -10,7 +10,7 @@
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Each thread prints `thread i starting`. Ctrl-C (SIGINT) prints
+//! Each thread prints `thread i starting`. SIGINT (Ctrl-C) or SIGTERM prints
 //! `user time = U, sys time = S` and `thread i, N connections` for each.
 //!
 //! Differences from the C: when 32 connections wait in the ring, the C dies
@@ -23,11 +23,10 @@
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use nix::sys::signal::Signal;
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
 use server::meter::Meter;
-use server::signals::SignalPipe;
+use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use socket2::Socket;
 use unp::{wrap, OrDie};
@@ -57,7 +56,7 @@ impl Clifd {
 fn main() {
     let args = ServerArgs::parse("usage: serv08 [ <host> ] <port#> <#threads>", true);
     let meter = Meter::new(args.count);
-    SignalPipe::catch(&[Signal::SIGINT]).report_on_signal(move || {
+    SignalPipe::catch(STOP).report_on_signal(move || {
         pr_cpu_time();
         meter.print("thread", "connections");
     });

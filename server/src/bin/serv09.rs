@@ -15,18 +15,17 @@
 //! copies collide. Here the threads borrow the one listening socket, and
 //! it builds and works. Other differences as serv07.
 
-use nix::sys::signal::Signal;
 use server::args::ServerArgs;
 use server::meter::Meter;
 use server::prethread::prethread_main;
-use server::signals::SignalPipe;
+use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use socket2::Socket;
 use unp::wrap;
 
 fn main() {
     let args = ServerArgs::parse("usage: serv09 [ <host> ] <port#> <#threads>", true);
-    let signals = SignalPipe::catch(&[Signal::SIGINT]);
+    let signals = SignalPipe::catch(STOP);
     let listener = args.listen();
     let meter = Meter::new(args.count);
     prethread_main(&signals, args.count, meter, |i| {

@@ -13,18 +13,17 @@
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Ctrl-C (SIGINT) prints `user time = U, sys time = S` and exits.
+//! SIGINT (Ctrl-C) or SIGTERM prints `user time = U, sys time = S` and exits.
 
-use nix::sys::signal::Signal;
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
 use server::reactor::{answer_now, Reactor, LISTENER, SIGNALS};
-use server::signals::SignalPipe;
+use server::signals::{SignalPipe, STOP};
 use unp::OrDie;
 
 fn main() {
     let args = ServerArgs::parse("usage: serv10 [ <host> ] <port#>", false);
-    let signals = SignalPipe::catch(&[Signal::SIGINT]);
+    let signals = SignalPipe::catch(STOP);
     let listener = args.listen();
     listener.set_nonblocking(true).or_die("fcntl error");
     let mut reactor = Reactor::new();
@@ -34,7 +33,7 @@ fn main() {
         LISTENER => {
             reactor.accept_all(&listener);
         }
-        _ if signals.take().contains(Signal::SIGINT) => {
+        _ if signals.take().stop() => {
             pr_cpu_time();
             std::process::exit(0)
         }

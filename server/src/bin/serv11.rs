@@ -16,7 +16,7 @@
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Each worker prints `thread i starting`. Ctrl-C (SIGINT) prints
+//! Each worker prints `thread i starting`. SIGINT (Ctrl-C) or SIGTERM prints
 //! `user time = U, sys time = S`, then `thread i, N requests` for each.
 
 use std::borrow::Cow;
@@ -24,12 +24,11 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::Mutex;
 
 use nix::sys::eventfd::EventFd;
-use nix::sys::signal::Signal;
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
 use server::meter::Meter;
 use server::reactor::{wake_fd, Reactor, LISTENER, SIGNALS, WAKE};
-use server::signals::SignalPipe;
+use server::signals::{SignalPipe, STOP};
 use server::web_child::reply;
 use unp::{err_quit, OrDie};
 
@@ -40,7 +39,7 @@ type Done = (u64, Vec<u8>);
 
 fn main() {
     let args = ServerArgs::parse("usage: serv11 [ <host> ] <port#> <#threads>", true);
-    let signals = SignalPipe::catch(&[Signal::SIGINT]);
+    let signals = SignalPipe::catch(STOP);
     let listener = args.listen();
     listener.set_nonblocking(true).or_die("fcntl error");
     let meter = Meter::new(args.count);
@@ -75,7 +74,7 @@ fn main() {
                     reactor.complete(token, reply, handler);
                 }
             }
-            _ if signals.take().contains(Signal::SIGINT) => {
+            _ if signals.take().stop() => {
                 pr_cpu_time();
                 meter.print("thread", "requests");
                 std::process::exit(0)

@@ -11,7 +11,7 @@
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Each loop thread prints `thread i starting`. Ctrl-C (SIGINT) prints
+//! Each loop thread prints `thread i starting`. SIGINT (Ctrl-C) or SIGTERM prints
 //! `user time = U, sys time = S`, then `thread i, N connections` for each.
 
 use std::os::fd::AsFd;
@@ -20,18 +20,17 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use nix::errno::Errno;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::eventfd::EventFd;
-use nix::sys::signal::Signal;
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
 use server::meter::Meter;
 use server::reactor::{accept_nonblocking, answer_now, wake_fd, Reactor, WAKE};
-use server::signals::SignalPipe;
+use server::signals::{SignalPipe, STOP};
 use socket2::Socket;
 use unp::{err_quit, err_sys, OrDie};
 
 fn main() {
     let args = ServerArgs::parse("usage: serv12 [ <host> ] <port#> <#threads>", true);
-    let signals = SignalPipe::catch(&[Signal::SIGINT]);
+    let signals = SignalPipe::catch(STOP);
     let listener = args.listen();
     listener.set_nonblocking(true).or_die("fcntl error");
     let meter = Meter::new(args.count);
@@ -58,7 +57,7 @@ fn main() {
                 Ok(_) | Err(Errno::EINTR) => {}
                 Err(err) => err_sys(&err.into(), "poll error"),
             }
-            if signals.take().contains(Signal::SIGINT) {
+            if signals.take().stop() {
                 pr_cpu_time();
                 meter.print("thread", "connections");
                 std::process::exit(0)

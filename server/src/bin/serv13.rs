@@ -16,25 +16,24 @@
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Each child prints `child PID starting`. Ctrl-C (SIGINT) stops the
+//! Each child prints `child PID starting`. SIGINT (Ctrl-C) or SIGTERM stops the
 //! children, prints `user time = U, sys time = S`, then
 //! `child i, N connections` for each.
 
-use nix::sys::signal::Signal;
 use nix::unistd::getpid;
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
 use server::meter::Meter;
 use server::prefork::Children;
 use server::reactor::{answer_now, Reactor, LISTENER};
-use server::signals::SignalPipe;
+use server::signals::{SignalPipe, STOP};
 use socket2::Socket;
 use unp::netdb::{first_socket, getaddrinfo, Hints};
 use unp::{err_quit, err_sys, wrap, OrDie, LISTENQ};
 
 fn main() {
     let args = ServerArgs::parse("usage: serv13 [ <host> ] <port#> <#children>", true);
-    let signals = SignalPipe::catch(&[Signal::SIGINT]);
+    let signals = SignalPipe::catch(STOP);
     let first = reuseport_listen(args.host.as_deref(), &args.port);
     // Port 0 gives the first socket a free port; the others must join it.
     let port = wrap::getsockname(&first)
