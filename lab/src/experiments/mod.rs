@@ -1,0 +1,228 @@
+//! The experiments. Each plans its points (skipping, with a note, what is
+//! not built), runs one point at a time, and writes its part of the report
+//! from the results of this run only.
+
+pub mod echo;
+pub mod fig30;
+pub mod idle;
+pub mod strcli;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+use crate::config::{Config, Experiment};
+use crate::loadgen::{Loadgen, Options, RunResult};
+use crate::procfs::{group_cpu, group_peak_rss_kib, process_cpu};
+use crate::report::{Results, Section};
+use crate::spawn::Spawned;
+
+/// The name of the load generator binary, built with the lab.
+pub const LOADGEN: &str = "lab-loadgen";
+
+/// A run of the lab: its configuration, where the binaries are, and what
+/// it has measured so far.
+pub struct Lab {
+    pub cfg: Config,
+    pub bin_dir: PathBuf,
+    pub results: Results,
+}
+
+/// One point of one experiment, run by [`Lab::run`].
+pub enum Step {
+    Echo(echo::Point),
+    Idle(idle::Point),
+    Fig30(fig30::Point),
+    StrCli(strcli::Point),
+}
+
+impl Step {
+    /// What the progress bar says while the step runs.
+    pub fn label(&self) -> String {
+        match self {
+            Step::Echo(p) => p.label(),
+            Step::Idle(p) => p.label(),
+            Step::Fig30(p) => p.label(),
+            Step::StrCli(p) => p.label(),
+        }
+    }
+
+    /// Roughly how many seconds the step takes, for the progress bar.
+    pub fn cost(&self, cfg: &Config) -> f64 {
+        match self {
+            Step::Echo(p) => p.cost(cfg),
+            Step::Idle(p) => p.cost(cfg),
+            Step::Fig30(p) => p.cost(cfg),
+            Step::StrCli(p) => p.cost(cfg),
+        }
+    }
+}
+
+/// What one load-generator run measured at the server.
+pub struct Measured {
+    pub run: RunResult,
+    /// Server CPU seconds during the measured interval (its whole process group).
+    pub server_cpu: f64,
+    /// Load generator CPU seconds during the same interval.
+    pub gen_cpu: f64,
+    /// Peak resident memory of the server's process group, MiB.
+    pub peak_rss_mib: f64,
+    /// Server CPU use while the connections sat idle, percent of one CPU.
+    pub idle_cpu_pct: f64,
+}
+
+impl Lab {
+    /// The path of a workspace binary, if it has been built.
+    pub fn binary(&self, name: &str) -> Option<PathBuf> {
+        let path = self.bin_dir.join(name);
+        path.is_file().then_some(path)
+    }
+
+    /// Whether `name` runs in this experiment: selected by `--servers` and
+    /// built. A binary that is not built gets a note in the report.
+    pub fn available(&mut self, experiment: Experiment, name: &str, binary: &str) -> bool {
+        if !self.cfg.wants(name) {
+            return false;
+        }
+        if self.binary(binary).is_none() {
+            let text = format!(
+                "skipped: {binary} is not built in {}",
+                self.bin_dir.display()
+            );
+            self.results.note(experiment.name(), name, text);
+            return false;
+        }
+        true
+    }
+
+    /// The steps of every experiment the configuration asks for.
+    pub fn plan(&mut self) -> Vec<Step> {
+        let mut steps = Vec::new();
+        for e in self.cfg.only.clone() {
+            steps.extend(match e {
+                Experiment::Echo => echo::plan(self),
+                Experiment::Idle => idle::plan(self),
+                Experiment::Fig30 => fig30::plan(self),
+                Experiment::StrCli => strcli::plan(self),
+            });
+        }
+        steps
+    }
+
+    /// Run one step; a failure becomes a note in the report.
+    pub fn run(&mut self, step: &Step) {
+        let outcome = match step {
+            Step::Echo(p) => echo::run(self, p),
+            Step::Idle(p) => idle::run(self, p),
+            Step::Fig30(p) => fig30::run(self, p),
+            Step::StrCli(p) => strcli::run(self, p),
+        };
+        if let Err(e) = outcome {
+            let (experiment, subject) = match step {
+                Step::Echo(p) => ("echo", p.subject()),
+                Step::Idle(p) => ("idle", p.subject()),
+                Step::Fig30(p) => ("fig30", p.subject()),
+                Step::StrCli(p) => ("strcli", p.subject()),
+            };
+            self.results
+                .note(experiment, &subject, format!("{}: {e:#}", step.label()));
+        }
+    }
+
+    /// Every experiment's part of the report, in order, each with its
+    /// charts and then what was skipped or failed.
+    pub fn sections(&self) -> Vec<Section> {
+        self.cfg
+            .only
+            .iter()
+            .map(|&e| {
+                let mut section = match e {
+                    Experiment::Echo => echo::section(self),
+                    Experiment::Idle => idle::section(self),
+                    Experiment::Fig30 => fig30::section(self),
+                    Experiment::StrCli => strcli::section(self),
+                };
+                for c in &section.charts {
+                    section.markdown += &format!("\n![{}]({})\n", c.title, c.file);
+                }
+                let notes = self.results.notes_of(e.name());
+                if !notes.is_empty() {
+                    section.markdown += "\nNot measured:\n\n";
+                    for n in notes {
+                        section.markdown += &format!("- {}: {}\n", n.subject, n.text);
+                    }
+                }
+                section
+            })
+            .collect()
+    }
+
+    /// Start `binary` with `args` pinned to the server CPU and wait until it
+    /// listens on `port`.
+    pub fn start_server(&self, binary: &str, args: &[String], port: u16) -> Result<Spawned> {
+        let path = self.bin_dir.join(binary);
+        let mut server = Spawned::start(&path, args, Stdio::null(), Some(self.cfg.server_cpu))?;
+        server.wait_listening(port, Duration::from_secs(10))?;
+        Ok(server)
+    }
+
+    /// Start the echo server `server` on a free port, drive it with `conns`
+    /// active and `idle` silent connections, stop it.
+    pub fn measure_echo(
+        &self,
+        server: &echo::EchoServer,
+        conns: usize,
+        idle: usize,
+    ) -> Result<Measured> {
+        let port = unp_tests::free_port();
+        let mut args: Vec<String> = server.args.iter().map(|a| a.to_string()).collect();
+        args.push(port.to_string());
+        let running = self.start_server(server.binary, &args, port)?;
+        let measured = self.drive(&running, port, conns, idle)?;
+        running.interrupt(Duration::from_millis(500));
+        Ok(measured)
+    }
+
+    /// Drive the echo server `server` (listening on `port`) with the load
+    /// generator: `conns` active and `idle` silent connections; measure the
+    /// run and the server around it.
+    pub fn drive(
+        &self,
+        server: &Spawned,
+        port: u16,
+        conns: usize,
+        idle: usize,
+    ) -> Result<Measured> {
+        let opts = Options {
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+            conns,
+            idle,
+            size: self.cfg.request_bytes,
+            warmup: self.cfg.warmup,
+            duration: self.cfg.measure,
+        };
+        let exe = self.bin_dir.join(LOADGEN);
+        let setup = Duration::from_secs(60) + Duration::from_millis(10 * (conns + idle) as u64);
+        let mut gen = Loadgen::start(&exe, &opts, Some(self.cfg.load_cpu), setup)?;
+        let pgid = server.pid();
+        let (server0, gen0) = (group_cpu(pgid), process_cpu(gen.pid()));
+        let run = gen.measure(self.cfg.measure + Duration::from_secs(30))?;
+        let (server1, gen1) = (group_cpu(pgid), process_cpu(gen.pid()));
+        let idle_start = Instant::now();
+        let peak_rss_mib = group_peak_rss_kib(pgid) as f64 / 1024.0;
+        std::thread::sleep(self.cfg.idle_window);
+        let idle_cpu = group_cpu(pgid).saturating_sub(server1);
+        let idle_cpu_pct = 100.0 * idle_cpu.as_secs_f64() / idle_start.elapsed().as_secs_f64();
+        gen.close(Duration::from_secs(30))?;
+        Ok(Measured {
+            run,
+            server_cpu: (server1.saturating_sub(server0)).as_secs_f64(),
+            gen_cpu: (gen1.saturating_sub(gen0)).as_secs_f64(),
+            peak_rss_mib,
+            idle_cpu_pct,
+        })
+    }
+}

@@ -1,0 +1,188 @@
+//! `lab`: measure every I/O model and server design of the workspace side
+//! by side (not in the book; the book's Figures 30.1 and the §16.2 timings
+//! are two of its experiments).
+//!
+//! `cargo run --release -p lab` (quick mode, a few minutes on 2 cores) or
+//! `cargo run --release -p lab -- --full`; `--only` and `--servers` make a
+//! run short, `--help` lists the rest. It first builds the binaries it
+//! drives (`cargo build --bins` of the server crates, same profile as
+//! itself; `--no-build` skips that), finds them beside its own executable,
+//! and skips with a note whatever is not built. See `lab::experiments` for
+//! what each experiment does and `results/latest/report.md` for what it
+//! found.
+
+use std::env;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{self, Command};
+use std::time::{Instant, SystemTime};
+
+use lab::config::{Config, Experiment, USAGE};
+use lab::experiments::{echo, Lab, LOADGEN};
+use lab::procfs::{loadavg, Machine};
+use lab::progress::{minutes, Progress};
+use lab::report::{link_latest, timestamp, write_folder, Results, Table};
+use lab::spawn::{kill_children_on_signals, pin_self};
+
+/// The crates whose binaries the lab drives.
+const CRATES: [&str; 6] = ["lab", "tcpcliserv", "select", "nonblock", "aio", "server"];
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// `cargo build --bins` of the crates the lab drives, in the profile of
+/// the lab's own directory; a crate that fails to build is left out, the
+/// rest are built (`--keep-going`).
+fn build(bin_dir: &Path) {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(workspace_root())
+        .args(["build", "--bins", "--keep-going"]);
+    if bin_dir.file_name().is_some_and(|n| n == "release") {
+        cmd.arg("--release");
+    }
+    for krate in CRATES {
+        cmd.args(["-p", krate]);
+    }
+    eprintln!("lab: building the servers and clients: {cmd:?}");
+    match cmd.status() {
+        Ok(status) if status.success() => {}
+        Ok(status) => eprintln!("lab: the build {status}; what did not build will be skipped"),
+        Err(e) => eprintln!("lab: cannot run cargo ({e}); measuring what is already built"),
+    }
+}
+
+fn machine_table(machine: &Machine, cfg: &Config, bin_dir: &Path, load_end: &str) -> String {
+    let mut t = Table::new(&["", ""]);
+    t.row(vec![
+        "CPU".into(),
+        format!("{} ({} CPUs)", machine.cpu_model, machine.cpus),
+    ]);
+    t.row(vec!["kernel".into(), machine.kernel.clone()]);
+    t.row(vec!["memory".into(), format!("{} MiB", machine.memory_mib)]);
+    t.row(vec![
+        "load average at start / end".into(),
+        format!("{} / {load_end}", machine.loadavg),
+    ]);
+    t.row(vec![
+        "pinning".into(),
+        format!(
+            "servers (and all their processes and threads) on CPU {}; load generators, clients, the proxy and the lab on CPU {} (sched_setaffinity)",
+            cfg.server_cpu, cfg.load_cpu
+        ),
+    ]);
+    t.row(vec!["binaries".into(), bin_dir.display().to_string()]);
+    t.markdown()
+}
+
+const METHOD: &str = "\
+## Method
+
+- Every figure in this report comes from this one run; never compare figures from different runs.
+- Each server runs pinned to one CPU and the load generator (or client) to another, in separate
+  processes, so that neither steals the other's core and each has its own descriptor table.
+- Every point starts a fresh server on a free port, warms up, then measures; it is repeated, the
+  repeats interleaved across servers (all servers once, then all again), and reported as the
+  median with the spread `(min–max)`.
+- CPU time is read from /proc for the server's whole process group (every process, every thread,
+  and the children it has reaped), in nanoseconds where the kernel gives them.
+- Latency percentiles come from an HDR histogram of every round trip of the measured interval.
+";
+
+fn main() {
+    kill_children_on_signals();
+    let args: Vec<String> = env::args().skip(1).collect();
+    let cfg = match Config::parse(&args) {
+        Ok(cfg) => cfg,
+        Err(msg) if msg == USAGE => {
+            println!("{msg}");
+            return;
+        }
+        Err(msg) => unp::err_quit(msg),
+    };
+    let bin_dir = env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    if cfg.build {
+        build(&bin_dir);
+    }
+    if bin_dir.file_name().is_some_and(|n| n == "debug") {
+        eprintln!("lab: running a debug build: figures are not representative, use `cargo run --release -p lab`");
+    }
+    let needs_loadgen = cfg.runs(Experiment::Echo) || cfg.runs(Experiment::Idle);
+    if needs_loadgen && !bin_dir.join(LOADGEN).is_file() {
+        unp::err_quit(format!(
+            "lab: {LOADGEN} is not built in {}: run `cargo build --release -p lab`",
+            bin_dir.display()
+        ));
+    }
+    let started = SystemTime::now();
+    let machine = Machine::describe();
+    if let Err(e) = pin_self(cfg.load_cpu) {
+        eprintln!("lab: cannot pin the lab to CPU {}: {e}", cfg.load_cpu);
+    }
+    let mut lab = Lab {
+        cfg,
+        bin_dir,
+        results: Results::default(),
+    };
+    let steps = lab.plan();
+    let mut progress = Progress::new(steps.iter().map(|s| s.cost(&lab.cfg)).sum());
+    let clock = Instant::now();
+    for step in &steps {
+        progress.show(&step.label());
+        lab.run(step);
+        progress.advance(step.cost(&lab.cfg));
+    }
+    progress.finish();
+    drop(steps);
+
+    let stamp = timestamp(started);
+    let dir = lab
+        .cfg
+        .out
+        .clone()
+        .unwrap_or_else(|| workspace_root().join("results").join(&stamp));
+    let mut report = String::from("# unp-rs lab report\n\n");
+    let _ = writeln!(
+        report,
+        "Run {stamp}, `lab {}` ({} mode), {}.\n\n## Machine\n\n{}\n{METHOD}",
+        args.join(" "),
+        if lab.cfg.full { "full" } else { "quick" },
+        minutes(clock.elapsed()),
+        machine_table(&machine, &lab.cfg, &lab.bin_dir, &loadavg())
+    );
+    if lab.cfg.runs(Experiment::Echo) {
+        report += &echo::targets(&lab);
+        report += "\n";
+    }
+    let sections = lab.sections();
+    for s in &sections {
+        report += &s.markdown;
+        report += "\n";
+    }
+    println!("{report}");
+    let charts: Vec<_> = sections.iter().flat_map(|s| &s.charts).collect();
+    let written = write_folder(&dir, &report, &lab.results.to_csv(), &charts).and_then(|()| {
+        if lab.cfg.out.is_none() {
+            link_latest(&dir)
+        } else {
+            Ok(())
+        }
+    });
+    match written {
+        Ok(()) => eprintln!(
+            "lab: wrote {} (report.md, measurements.csv, {} charts)",
+            dir.display(),
+            charts.len()
+        ),
+        Err(e) => {
+            eprintln!("lab: cannot write {}: {e}", dir.display());
+            process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! Hand-written SVG charts: lines over a (log) x axis, and horizontal bars.
+//! Plain SVG 1.1 text that any browser and GitHub render; no plotting crate.
+
+use std::fmt::Write;
+
+/// One line of a line chart.
+pub struct Series {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+const WIDTH: f64 = 860.0;
+const PALETTE: [&str; 12] = [
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf", "#393b79", "#637939",
+];
+
+/// Text safe inside SVG: the five XML specials escaped.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// A short label for an axis value: 1.5k, 320k, 2.1M, 0.25.
+pub fn short_number(v: f64) -> String {
+    let a = v.abs();
+    let (scaled, suffix) = match a {
+        _ if a >= 1e9 => (v / 1e9, "G"),
+        _ if a >= 1e6 => (v / 1e6, "M"),
+        _ if a >= 1e4 => (v / 1e3, "k"),
+        _ => (v, ""),
+    };
+    let digits = match scaled.abs() {
+        x if x == 0.0 || x >= 100.0 => 0,
+        x if x >= 10.0 => 1,
+        x if x >= 1.0 => 2,
+        _ => 3,
+    };
+    let text = format!("{scaled:.digits$}");
+    let text = match text.contains('.') {
+        true => text.trim_end_matches('0').trim_end_matches('.').to_owned(),
+        false => text,
+    };
+    format!("{text}{suffix}")
+}
+
+/// Evenly spaced "nice" ticks (steps of 1, 2 or 5 times a power of ten)
+/// from 0 to at least `max`.
+fn linear_ticks(max: f64) -> Vec<f64> {
+    let max = if max > 0.0 { max } else { 1.0 };
+    let raw = max / 5.0;
+    let pow = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * pow)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * pow);
+    let count = (max / step).ceil() as usize;
+    (0..=count).map(|i| i as f64 * step).collect()
+}
+
+/// The powers of ten that cover `lo..=hi` (both > 0).
+fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
+    let first = lo.log10().floor() as i32;
+    let last = hi.log10().ceil().max(first as f64 + 1.0) as i32;
+    (first..=last).map(|e| 10f64.powi(e)).collect()
+}
+
+/// An axis mapping values onto a pixel range.
+struct Axis {
+    ticks: Vec<f64>,
+    log: bool,
+    from: f64,
+    to: f64,
+}
+
+impl Axis {
+    fn new(values: impl Iterator<Item = f64>, log: bool, from: f64, to: f64) -> Axis {
+        let values: Vec<f64> = values
+            .filter(|v| v.is_finite() && (!log || *v > 0.0))
+            .collect();
+        let hi = values.iter().copied().fold(f64::MIN, f64::max);
+        let ticks = match (log, values.is_empty()) {
+            (_, true) => vec![0.0, 1.0],
+            (true, false) => log_ticks(values.iter().copied().fold(f64::MAX, f64::min), hi),
+            (false, false) => linear_ticks(hi),
+        };
+        Axis {
+            ticks,
+            log,
+            from,
+            to,
+        }
+    }
+
+    fn pos(&self, v: f64) -> f64 {
+        let f = |x: f64| if self.log { x.max(1e-300).log10() } else { x };
+        let (lo, hi) = (f(self.ticks[0]), f(*self.ticks.last().unwrap_or(&1.0)));
+        let t = if hi > lo {
+            (f(v) - lo) / (hi - lo)
+        } else {
+            0.0
+        };
+        self.from + t * (self.to - self.from)
+    }
+}
+
+/// Vertical grid lines at the x ticks, labelled under the plot.
+fn x_grid(out: &mut String, x: &Axis, top: f64, bottom: f64) {
+    for &t in &x.ticks {
+        let px = x.pos(t);
+        let _ = writeln!(
+            out,
+            r##"<line x1="{px:.1}" y1="{top}" x2="{px:.1}" y2="{bottom}" stroke="#ddd"/><text x="{px:.1}" y="{ty}" text-anchor="middle">{v}</text>"##,
+            ty = bottom + 18.0,
+            v = short_number(t)
+        );
+    }
+}
+
+fn header(out: &mut String, height: f64, title: &str) {
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="white"/>
+<text x="{x}" y="22" text-anchor="middle" font-size="15" font-weight="bold">{t}</text>
+"#,
+        x = WIDTH / 2.0,
+        t = escape(title)
+    );
+}
+
+/// A line chart of `series` (x to the right, y up), each series a coloured
+/// line with dots, named in a legend on the right.
+pub fn line_chart(
+    title: &str,
+    x_label: &str,
+    y_label: &str,
+    series: &[Series],
+    log_x: bool,
+    log_y: bool,
+) -> String {
+    let height = 460.0;
+    let (left, right, top, bottom) = (80.0, WIDTH - 230.0, 40.0, height - 60.0);
+    let all = || series.iter().flat_map(|s| s.points.iter());
+    let x = Axis::new(all().map(|p| p.0), log_x, left, right);
+    let y = Axis::new(all().map(|p| p.1), log_y, bottom, top);
+    let mut out = String::new();
+    header(&mut out, height, title);
+    for &t in &y.ticks {
+        let py = y.pos(t);
+        let _ = writeln!(
+            out,
+            r##"<line x1="{left}" y1="{py:.1}" x2="{right}" y2="{py:.1}" stroke="#ddd"/><text x="{lx}" y="{ty:.1}" text-anchor="end">{v}</text>"##,
+            lx = left - 6.0,
+            ty = py + 4.0,
+            v = short_number(t)
+        );
+    }
+    x_grid(&mut out, &x, top, bottom);
+    let _ = writeln!(
+        out,
+        r##"<rect x="{left}" y="{top}" width="{w}" height="{h}" fill="none" stroke="#444"/>
+<text x="{cx}" y="{xl}" text-anchor="middle">{xlab}</text>
+<text x="18" y="{cy}" text-anchor="middle" transform="rotate(-90 18 {cy})">{ylab}</text>"##,
+        w = right - left,
+        h = bottom - top,
+        cx = (left + right) / 2.0,
+        xl = bottom + 42.0,
+        cy = (top + bottom) / 2.0,
+        xlab = escape(x_label),
+        ylab = escape(y_label)
+    );
+    for (i, s) in series.iter().enumerate() {
+        let colour = PALETTE[i % PALETTE.len()];
+        let pts: Vec<(f64, f64)> = s
+            .points
+            .iter()
+            .filter(|p| {
+                p.0.is_finite() && p.1.is_finite() && (!log_x || p.0 > 0.0) && (!log_y || p.1 > 0.0)
+            })
+            .map(|&(vx, vy)| (x.pos(vx), y.pos(vy)))
+            .collect();
+        let path: Vec<String> = pts
+            .iter()
+            .map(|(px, py)| format!("{px:.1},{py:.1}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"/>"#,
+            path.join(" ")
+        );
+        for (px, py) in &pts {
+            let _ = writeln!(
+                out,
+                r#"<circle cx="{px:.1}" cy="{py:.1}" r="3" fill="{colour}"/>"#
+            );
+        }
+        let ly = top + 10.0 + 18.0 * i as f64;
+        let _ = writeln!(
+            out,
+            r#"<line x1="{a}" y1="{ly}" x2="{b}" y2="{ly}" stroke="{colour}" stroke-width="3"/><text x="{tx}" y="{ty}">{name}</text>"#,
+            a = right + 15.0,
+            b = right + 35.0,
+            tx = right + 42.0,
+            ty = ly + 4.0,
+            name = escape(&s.name)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// A horizontal bar chart, one labelled bar per `(label, value)`, each with
+/// its value printed at its end; `value_label` names the unit.
+pub fn bar_chart(title: &str, value_label: &str, bars: &[(String, f64)]) -> String {
+    let row = 24.0;
+    let top = 40.0;
+    let height = top + row * bars.len() as f64 + 60.0;
+    let (left, right) = (230.0, WIDTH - 90.0);
+    let x = Axis::new(bars.iter().map(|b| b.1.max(0.0)), false, left, right);
+    let bottom = top + row * bars.len() as f64;
+    let mut out = String::new();
+    header(&mut out, height, title);
+    x_grid(&mut out, &x, top, bottom);
+    for (i, (label, value)) in bars.iter().enumerate() {
+        let y = top + row * i as f64;
+        let w = (x.pos(value.max(0.0)) - left).max(0.0);
+        let _ = writeln!(
+            out,
+            r#"<text x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect x="{left}" y="{ry}" width="{w:.1}" height="{h}" fill="{c}"/><text x="{vx:.1}" y="{ty}">{v}</text>"#,
+            lx = left - 8.0,
+            ty = y + row / 2.0 + 4.0,
+            label = escape(label),
+            ry = y + 3.0,
+            h = row - 6.0,
+            c = PALETTE[0],
+            vx = left + w + 5.0,
+            v = short_number(*value)
+        );
+    }
+    let _ = writeln!(
+        out,
+        r#"<text x="{cx}" y="{ly}" text-anchor="middle">{lab}</text>"#,
+        cx = (left + right) / 2.0,
+        ly = bottom + 40.0,
+        lab = escape(value_label)
+    );
+    out.push_str("</svg>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(short_number(0.0), "0");
+        assert_eq!(short_number(0.25), "0.25");
+        assert_eq!(short_number(2.5), "2.5");
+        assert_eq!(short_number(1000.0), "1000");
+        assert_eq!(short_number(15_000.0), "15k");
+        assert_eq!(short_number(312_400.0), "312k");
+        assert_eq!(short_number(2_100_000.0), "2.1M");
+    }
+
+    #[test]
+    fn ticks_are_nice_and_cover_the_data() {
+        assert_eq!(linear_ticks(9.0), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(linear_ticks(300_000.0).last(), Some(&300_000.0));
+        assert_eq!(
+            log_ticks(10.0, 10_000.0),
+            vec![10.0, 100.0, 1000.0, 10_000.0]
+        );
+        assert_eq!(log_ticks(3.0, 250.0), vec![1.0, 10.0, 100.0, 1000.0]);
+    }
+
+    #[test]
+    fn line_chart_has_a_line_and_a_legend_entry_per_series() {
+        let series = vec![
+            Series {
+                name: "select".into(),
+                points: vec![(10.0, 30.0), (100.0, 45.0), (1000.0, 160.0)],
+            },
+            Series {
+                name: "a<b&c".into(),
+                points: vec![(10.0, 28.0), (10000.0, 29.0)],
+            },
+        ];
+        let svg = line_chart(
+            "Latency",
+            "idle connections",
+            "p50 (µs)",
+            &series,
+            true,
+            false,
+        );
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.trim_end().ends_with("</svg>"));
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert_eq!(svg.matches("<circle").count(), 5);
+        assert!(svg.contains(">select</text>"));
+        assert!(svg.contains("a&lt;b&amp;c"));
+        assert!(!svg.contains("NaN"));
+    }
+
+    #[test]
+    fn bar_chart_has_a_bar_and_a_value_per_entry() {
+        let bars = vec![
+            ("serv01".to_string(), 1.5),
+            ("serv02".to_string(), 0.25),
+            ("empty".to_string(), 0.0),
+        ];
+        let svg = bar_chart("Process control CPU", "seconds", &bars);
+        assert_eq!(svg.matches("<rect x=\"230\"").count(), 3);
+        assert!(svg.contains(">1.5</text>") && svg.contains(">0.25</text>"));
+        assert!(!svg.contains("NaN"));
+    }
+}
