@@ -267,7 +267,7 @@ fn udpservselect01() -> (Proc, u16) {
 
 #[test]
 fn udpservselect01_serves_udp_and_tcp_on_one_port() {
-    let (mut server, port) = udpservselect01();
+    let (server, port) = udpservselect01();
     assert_udp_echoes(port);
     let out = run_ok("udpcli01", &["127.0.0.1", &port.to_string()], b"over udp\n");
     assert_eq!(out, b"over udp\n");
@@ -283,7 +283,8 @@ fn udpservselect01_serves_udp_and_tcp_on_one_port() {
     drop(tcp);
     let out = server.wait_stdout(" terminated\n");
     number_between(&out, "child ", " terminated\n");
-    assert!(server.is_running());
+    // SIGCHLD interrupted select; the loop went back to it and serves on.
+    assert_udp_echoes(port);
     TcpStream::connect(("127.0.0.1", port)).expect("still listening");
 }
 
