@@ -12,10 +12,12 @@ use unp::{err_sys, sock_ntop, wrap, OrDie, MAXLINE};
 
 nix::ioctl_read_bad!(ioctl_fionread, libc::FIONREAD, libc::c_int);
 
-/// The bytes waiting to be read on a socket, `ioctl(fd, FIONREAD)`
-/// ([ioctl_socket(2)](https://man7.org/linux/man-pages/man2/ioctl_socket.2.html)):
-/// for TCP all the bytes in the receive buffer, for UDP the size of the
-/// next datagram (§14.7). Dies with `ioctl error`.
+/// The bytes waiting to be read on a socket, `ioctl(fd, FIONREAD)`: for TCP
+/// all the bytes in the receive buffer
+/// ([tcp(7)](https://man7.org/linux/man-pages/man7/tcp.7.html)), for UDP
+/// the size of the next datagram
+/// ([udp(7)](https://man7.org/linux/man-pages/man7/udp.7.html)) (§14.7).
+/// Dies with `ioctl error`.
 pub fn fionread(fd: impl AsFd) -> i32 {
     let mut npend = 0;
     // SAFETY: FIONREAD writes one int through the pointer, which points to

@@ -8,7 +8,8 @@
 //! any descriptor, without signals or socket options.
 //!
 //! Run: `advio-udpcli01 <IPaddress> [port]` (default 7, the echo service),
-//! e.g. against `udpserv01 7` or `advio-udpserv01 [port]`.
+//! e.g. `advio-udpcli01 127.0.0.1 9877` against `udpserv01`; a port where
+//! nothing answers shows the timeout.
 //!
 //! Differences from the C: the optional port; the reply is written whole,
 //! NUL bytes included. `readable_timeo` waits with `poll(2)` where the book
