@@ -1,0 +1,23 @@
+//! tcpcli04: the echo client with five connections (Figure 5.9,
+//! `tcpcliserv/tcpcli04.c`).
+//!
+//! Opens five connections to the server and talks over the first one only.
+//! When it exits, all five are closed at the same moment, so the server's
+//! five children end together and their five SIGCHLDs arrive at once: the
+//! signals merge, and a handler that calls `wait` once (tcpserv02,
+//! tcpserv03) leaves zombies, where the `waitpid` loop of tcpserv04 reaps
+//! them all (§5.10).
+//!
+//! Run: `tcpserv04 &` then `tcpcli04 127.0.0.1` (port 9877), or
+//! `tcpcli04 127.0.0.1 <port>`; type a line, then end of input (Ctrl-D).
+//!
+//! Differs from the C: the optional port argument; nothing else.
+
+use tcpcliserv::{client_args, connect_v4};
+use unp::{str_cli, SERV_PORT};
+
+fn main() {
+    let (addr, port) = client_args(SERV_PORT);
+    let sockfd: Vec<_> = (0..5).map(|_| connect_v4(&addr, port)).collect();
+    str_cli(&mut std::io::stdin().lock(), &sockfd[0]);
+}

@@ -1,0 +1,23 @@
+//! tcpcli05: the echo client aimed at the standard echo service, port 7
+//! (`tcpcliserv/tcpcli05.c`, a test program with no figure: "baseline
+//! measurements" for the nonblocking client of chapter 16).
+//!
+//! Same as tcpcli01 but the default port is 7, the inetd `echo` service,
+//! which is seldom enabled on Linux: run one of the chapter's servers there
+//! instead (`tcpserv04 7 &` as root, or in a private network namespace),
+//! then `tcpcli05 127.0.0.1`; or use the port convention,
+//! `tcpcli05 127.0.0.1 40000` against `tcpserv04 40000`.
+//!
+//! Differs from the C: the optional port argument; nothing else.
+
+use tcpcliserv::{client_args, connect_v4};
+use unp::str_cli;
+
+/// The well-known port of the echo service (RFC 862).
+const ECHO_PORT: u16 = 7;
+
+fn main() {
+    let (addr, port) = client_args(ECHO_PORT);
+    let sockfd = connect_v4(&addr, port);
+    str_cli(&mut std::io::stdin().lock(), &sockfd);
+}

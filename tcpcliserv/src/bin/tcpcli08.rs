@@ -1,0 +1,23 @@
+//! tcpcli08: the client of the text sum server (§5.18,
+//! `tcpcliserv/tcpcli08.c` with `str_cli08.c`).
+//!
+//! The book links it with `str_cli08.c`, which is line for line the
+//! library's `str_cli`: each line typed goes to tcpserv08, which answers
+//! with the sum of the two numbers on it (`3 4` gives `7`) or
+//! `input error`. Text crosses machines of any byte order unharmed, which
+//! the binary version (tcpcli09) does not.
+//!
+//! Run: `tcpserv08 &` then `tcpcli08 127.0.0.1` (port 9877), or
+//! `tcpcli08 127.0.0.1 <port>`.
+//!
+//! Differs from the C: it calls the library's `str_cli`, not a copy; the
+//! optional port argument.
+
+use tcpcliserv::{client_args, connect_v4};
+use unp::{str_cli, SERV_PORT};
+
+fn main() {
+    let (addr, port) = client_args(SERV_PORT);
+    let sockfd = connect_v4(&addr, port);
+    str_cli(&mut std::io::stdin().lock(), &sockfd);
+}

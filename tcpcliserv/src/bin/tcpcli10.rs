@@ -1,0 +1,29 @@
+//! tcpcli10: the echo client that resets its connection at exit
+//! (`tcpcliserv/tcpcli10.c`, a test program with no figure; `SO_LINGER` is
+//! §7.5).
+//!
+//! Works as tcpcli01, then sets `SO_LINGER` with a linger time of 0 before
+//! it exits, so closing the socket sends an RST instead of a FIN. The
+//! server's child (or the select or poll server) sees `ECONNRESET`: a
+//! forking server's child dies with `str_echo: read error: Connection reset
+//! by peer`, and every server goes on serving its other clients.
+//!
+//! Run: `tcpserv04 &` then `tcpcli10 127.0.0.1` (port 9877), or
+//! `tcpcli10 127.0.0.1 <port>`.
+//!
+//! Differs from the C: the optional port argument; nothing else.
+
+use std::time::Duration;
+
+use tcpcliserv::{client_args, connect_v4};
+use unp::{str_cli, OrDie, SERV_PORT};
+
+fn main() {
+    let (addr, port) = client_args(SERV_PORT);
+    let sockfd = connect_v4(&addr, port);
+    str_cli(&mut std::io::stdin().lock(), &sockfd);
+
+    sockfd
+        .set_linger(Some(Duration::ZERO))
+        .or_die("setsockopt error");
+}

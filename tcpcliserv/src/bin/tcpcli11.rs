@@ -1,0 +1,56 @@
+//! tcpcli11: the echo client that writes each line in two pieces (Figure
+//! 5.14, `tcpcliserv/tcpcli11.c` with `str_cli11.c`, §5.13 "SIGPIPE
+//! signal").
+//!
+//! `str_cli11` writes the first byte of a line, sleeps one second, then
+//! writes the rest. Kill the server's child between two lines: the first
+//! byte reaches a closed socket, whose TCP answers with an RST; the second
+//! write, a second later, is a write to a reset connection, and the kernel
+//! sends the client SIGPIPE, whose default action kills it without a word
+//! (the shell shows the death by signal 13).
+//!
+//! Run: `tcpserv04 &` then `tcpcli11 127.0.0.1` (port 9877), or
+//! `tcpcli11 127.0.0.1 <port>`; type a line, kill the server's child, type
+//! another.
+//!
+//! Differs from the C: Rust sets SIGPIPE to "ignore" before `main`, which
+//! would turn the lesson into an `EPIPE` error message; the program puts
+//! back the default action first (`restore_sigpipe`). Since 2022 the C uses
+//! port 9877 (it used 7); the optional port argument.
+
+use std::io::{self, BufRead, Write};
+use std::thread::sleep;
+use std::time::Duration;
+
+use socket2::Socket;
+use tcpcliserv::{client_args, connect_v4};
+use unp::signal::restore_sigpipe;
+use unp::{err_quit, fgets, writen, LineReader, OrDie, MAXLINE, SERV_PORT};
+
+fn str_cli11(input: &mut impl BufRead, sockfd: &Socket) {
+    let mut reader = LineReader::new(sockfd);
+    let (mut sendline, mut recvline) = (Vec::new(), Vec::new());
+    let mut stdout = io::stdout();
+    while fgets(input, &mut sendline, MAXLINE).or_die("fgets error") {
+        writen(sockfd, &sendline[..1]).or_die("writen error");
+        sleep(Duration::from_secs(1));
+        writen(sockfd, &sendline[1..]).or_die("writen error");
+
+        if reader
+            .readline(&mut recvline, MAXLINE)
+            .or_die("readline error")
+            == 0
+        {
+            err_quit("str_cli: server terminated prematurely");
+        }
+        stdout.write_all(&recvline).or_die("fputs error");
+    }
+    stdout.flush().or_die("fputs error");
+}
+
+fn main() {
+    restore_sigpipe();
+    let (addr, port) = client_args(SERV_PORT);
+    let sockfd = connect_v4(&addr, port);
+    str_cli11(&mut io::stdin().lock(), &sockfd);
+}

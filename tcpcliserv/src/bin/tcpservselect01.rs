@@ -1,0 +1,79 @@
+//! tcpservselect01: the echo server in one process, with `select` (Figures
+//! 6.21 and 6.22, `tcpcliserv/tcpservselect01.c`).
+//!
+//! No fork: one `select` watches the listening socket and every connected
+//! client; a readable listening socket means a new connection to accept, a
+//! readable client means data to echo or its end of file (§6.8). Each
+//! client gets one `read` of at most `MAXLINE` bytes per round, echoed back
+//! with `writen`, so no line structure is assumed and a client that sends
+//! half a line (tcpcli06) stalls nobody. A client that sends but never
+//! reads does block the whole server in `writen` once its socket buffers
+//! are full: the book's design, kept (§6.8 and chapter 16 discuss it).
+//!
+//! Run: `tcpservselect01 &` (port 9877) then `tcpcli01 127.0.0.1`; or
+//! `tcpservselect01 40000 &` and `tcpcli01 127.0.0.1 40000`.
+//!
+//! Differs from the C, accidents fixed:
+//! - A connection whose descriptor would not fit in an `fd_set` (fd >=
+//!   `FD_SETSIZE`, 1024) is refused: the server prints `too many clients:
+//!   descriptor N does not fit in an fd_set (FD_SETSIZE 1024), connection
+//!   closed` on stderr, closes that one connection and goes on serving,
+//!   where the C quits with `too many clients` (and would have written past
+//!   the `fd_set` had its array been larger). No descriptor at or above
+//!   `FD_SETSIZE` ever enters a set.
+//! - A read or write error from one client (`ECONNRESET` from a client that
+//!   reset, `EPIPE`) closes that client, where the C's `Read` wrapper ends
+//!   the server (Rust also leaves SIGPIPE ignored, so a reset client cannot
+//!   kill it).
+//! - Running out of descriptors at `accept` prints `accept error: Too many
+//!   open files` and stops watching the listening socket until a client
+//!   leaves, where the C dies.
+//!
+//! The book's `client[FD_SETSIZE]` array with `-1` holes, `maxi` and the
+//! `allset` copy become a `Vec` of the connected sockets, from which the
+//! read set is built each round; dropping a socket closes it.
+
+use nix::sys::select::{select, FdSet, FD_SETSIZE};
+use socket2::Socket;
+use std::os::fd::{AsFd, AsRawFd};
+use tcpcliserv::{accept_unless_out_of_fds, echo_readable, listen_any_v4};
+use unp::{book_args, err_msg, OrDie, MAXLINE, SERV_PORT};
+
+fn main() {
+    let (_, port) = book_args("usage: tcpservselect01 [port]", 0, SERV_PORT);
+    let listenfd = listen_any_v4(port);
+    let mut client: Vec<Socket> = Vec::new();
+    let mut listening = true;
+    let mut buf = [0u8; MAXLINE];
+
+    loop {
+        let mut rset = FdSet::new();
+        if listening {
+            rset.insert(listenfd.as_fd());
+        }
+        for sockfd in &client {
+            rset.insert(sockfd.as_fd());
+        }
+        select(None, &mut rset, None, None, None).or_die("select error");
+        let new_client = listening && rset.contains(listenfd.as_fd());
+        let readable: Vec<bool> = client.iter().map(|s| rset.contains(s.as_fd())).collect();
+
+        if new_client {
+            match accept_unless_out_of_fds(&listenfd) {
+                Some(connfd) if connfd.as_raw_fd() as usize >= FD_SETSIZE => err_msg(format!(
+                    "too many clients: descriptor {} does not fit in an fd_set \
+                     (FD_SETSIZE {FD_SETSIZE}), connection closed",
+                    connfd.as_raw_fd()
+                )),
+                Some(connfd) => client.push(connfd),
+                None => listening = false,
+            }
+        }
+
+        let mut readable = readable.into_iter();
+        let before = client.len();
+        client
+            .retain(|sockfd| !readable.next().unwrap_or(false) || echo_readable(sockfd, &mut buf));
+        listening |= client.len() < before;
+    }
+}
