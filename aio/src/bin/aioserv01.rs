@@ -15,9 +15,10 @@
 //! blocking call (`pread`, which fails with `ESPIPE` on a socket, then
 //! `read`) and then queues the signal. So every connection waiting for data
 //! holds a thread blocked in `read`: a thread per connection behind an
-//! asynchronous interface, each round trip paying thread hand-offs and more
-//! system calls than `epoll` does. That is why io_uring, the kernel's own
-//! asynchronous interface (`uringserv01`), exists.
+//! asynchronous interface, each round trip paying thread hand-offs (futex
+//! wake-ups, a queued signal per operation, threads started and ended as the
+//! pool breathes) and several times the system calls of `epoll`. That is why
+//! io_uring, the kernel's own asynchronous interface (`uringserv01`), exists.
 //!
 //! The choices, and why:
 //! - glibc runs at most 20 aio threads unless told otherwise, and the 21st
