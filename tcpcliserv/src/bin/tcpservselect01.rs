@@ -17,10 +17,12 @@
 //! - A connection whose descriptor would not fit in an `fd_set` (fd >=
 //!   `FD_SETSIZE`, 1024) is refused: the server prints `too many clients:
 //!   descriptor N does not fit in an fd_set (FD_SETSIZE 1024), connection
-//!   closed` on stderr, closes that one connection and goes on serving,
-//!   where the C quits with `too many clients` (and would have written past
-//!   the `fd_set` had its array been larger). No descriptor at or above
-//!   `FD_SETSIZE` ever enters a set.
+//!   closed` on stderr, closes that one connection and goes on serving.
+//!   The C counts free slots of its `client[FD_SETSIZE]` array instead: it
+//!   quits with `too many clients` when they are all taken, but when the
+//!   process holds other descriptors, a client's descriptor can reach 1024
+//!   while slots remain, and `FD_SET` writes past the end of the `fd_set`.
+//!   Here no descriptor at or above `FD_SETSIZE` ever enters a set.
 //! - A read or write error from one client (`ECONNRESET` from a client that
 //!   reset, `EPIPE`) closes that client, where the C's `Read` wrapper ends
 //!   the server (Rust also leaves SIGPIPE ignored, so a reset client cannot
@@ -37,11 +39,14 @@ use nix::sys::select::{select, FdSet, FD_SETSIZE};
 use socket2::Socket;
 use std::os::fd::{AsFd, AsRawFd};
 use tcpcliserv::{accept_unless_out_of_fds, echo_readable, listen_any_v4};
-use unp::{book_args, err_msg, OrDie, MAXLINE, SERV_PORT};
+use unp::{book_args, err_msg, err_quit, OrDie, MAXLINE, SERV_PORT};
 
 fn main() {
     let (_, port) = book_args("usage: tcpservselect01 [port]", 0, SERV_PORT);
     let listenfd = listen_any_v4(port);
+    if listenfd.as_raw_fd() as usize >= FD_SETSIZE {
+        err_quit("listening descriptor does not fit in an fd_set");
+    }
     let mut client: Vec<Socket> = Vec::new();
     let mut listening = true;
     let mut buf = [0u8; MAXLINE];
