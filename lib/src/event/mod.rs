@@ -73,7 +73,9 @@ impl fmt::Display for Backend {
 /// The events a socket waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Interest {
+    /// `POLLIN`, `EPOLLIN`, the read `fd_set`.
     pub read: bool,
+    /// `POLLOUT`, `EPOLLOUT`, the write `fd_set`.
     pub write: bool,
 }
 
@@ -102,7 +104,9 @@ impl Interest {
 /// What a wait found a socket ready for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Ready {
+    /// A read will not block (it may find data, end of file or an error).
     pub readable: bool,
+    /// A write will not block (it may find room or an error).
     pub writable: bool,
 }
 
@@ -257,4 +261,64 @@ fn watched(sources: &Sources) -> impl Iterator<Item = (BorrowedFd<'_>, Interest)
         .flatten()
         .filter(|source| !source.interest.is_none())
         .map(|source| (source.sock.as_fd(), source.interest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::io::{Read, Write};
+    use std::os::fd::OwnedFd;
+    use std::os::unix::net::UnixStream;
+
+    /// On every backend: a handler that waits for input, then for room to
+    /// answer, then deregisters itself, which ends the loop.
+    #[test]
+    fn every_backend_runs_the_same_handler() {
+        for backend in ["select", "poll", "epoll"] {
+            let backend: Backend = backend.parse().unwrap();
+            let (ours, mut peer) = UnixStream::pair().unwrap();
+            peer.write_all(b"ping").unwrap();
+            let seen = Rc::new(RefCell::new(Vec::new()));
+            let log = Rc::clone(&seen);
+            let mut reactor = Reactor::new(backend).unwrap();
+            let handler = move |reactor: &mut Reactor, sock: &Socket, ready: Ready| {
+                let fd = sock.as_raw_fd();
+                log.borrow_mut().push(ready);
+                if ready.readable {
+                    let mut buf = [0u8; 4];
+                    (&*sock).read_exact(&mut buf).unwrap();
+                    reactor.set_interest(fd, Interest::WRITE).unwrap();
+                } else {
+                    (&*sock).write_all(b"pong").unwrap();
+                    reactor.deregister(fd).unwrap();
+                }
+            };
+            let sock = Socket::from(OwnedFd::from(ours));
+            reactor
+                .register(sock, Interest::READ, Box::new(handler))
+                .unwrap();
+            reactor.run().unwrap();
+            let mut answer = Vec::new();
+            peer.read_to_end(&mut answer).unwrap(); // closed on deregister
+            assert_eq!(answer, b"pong", "{backend}");
+            let writable = Ready {
+                readable: false,
+                writable: true,
+            };
+            let readable = Ready {
+                readable: true,
+                writable: false,
+            };
+            assert_eq!(*seen.borrow(), [readable, writable], "{backend}");
+        }
+    }
+
+    #[test]
+    fn backends_are_named_on_the_command_line() {
+        for name in ["select", "poll", "epoll"] {
+            assert_eq!(name.parse::<Backend>().unwrap().to_string(), name);
+        }
+        assert!("kqueue".parse::<Backend>().is_err());
+    }
 }
