@@ -29,7 +29,7 @@ pub mod udp;
 pub mod wrap;
 
 pub use args::book_args;
-pub use echo::{str_cli, str_echo};
+pub use echo::{str_cli, str_cli_with, str_echo};
 pub use error::{err_dump, err_msg, err_quit, err_ret, err_sys, strerror, OrDie};
 pub use netdb::{getaddrinfo, host_serv, tcp_connect, tcp_listen, AddrInfo, GaiError, Hints};
 pub use readline::{fgets, readn, writen, LineReader};

@@ -298,6 +298,22 @@ fn every_echo_client_with_every_echo_server() {
     }
 }
 
+/// A last line without a newline: the C's `str_cli` waits forever for the
+/// rest of its echo; ours half-closes after it and prints it at the FIN.
+#[test]
+fn a_last_line_without_newline_comes_back_and_the_client_exits() {
+    let (_srv, port) = start("tcpserv04");
+    for cli in ECHO_CLIENTS.into_iter().chain(["tcpcli11"]) {
+        client(cli)
+            .args(["127.0.0.1", &port])
+            .write_stdin("one\ntwo")
+            .assert()
+            .success()
+            .stdout("one\ntwo")
+            .stderr("");
+    }
+}
+
 /// `cli` fed `input` against a fresh `srv`: exits 0 printing `output` and
 /// nothing on stderr.
 fn pair(srv: &str, cli: &str, input: &str, output: &str) {

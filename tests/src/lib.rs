@@ -159,21 +159,22 @@ impl Drop for Proc {
     }
 }
 
-/// Whether some socket of `proto` (`tcp` or `udp`) is bound to `port`, in
-/// state `state` (`0A` LISTEN for TCP, `07` for a bound UDP socket), per
-/// `/proc/net/<proto>` and `/proc/net/<proto>6`.
+/// Whether some socket of `proto` (`tcp` or `udp`) is bound to `port` in
+/// state `state`: `0A` (LISTEN) for TCP, `07` (a bound, unconnected socket)
+/// for UDP, the state codes of `/proc/net/tcp`. Asks `ss(8)`, whose netlink
+/// query the kernel filters: reading `/proc/net/tcp` itself takes seconds
+/// once a test run has left tens of thousands of sockets in TIME_WAIT.
 pub fn port_in_state(proto: &str, port: u16, state: &str) -> bool {
-    let local = format!(":{port:04X}");
-    ["", "6"].iter().any(|v6| {
-        std::fs::read_to_string(format!("/proc/net/{proto}{v6}"))
-            .unwrap_or_default()
-            .lines()
-            .skip(1)
-            .any(|line| {
-                let fields: Vec<&str> = line.split_whitespace().collect();
-                fields.len() > 3 && fields[1].ends_with(&local) && fields[3] == state
-            })
-    })
+    let flags = match (proto, state) {
+        ("tcp", "0A") => "-Hltn",
+        ("udp", "07") => "-Hlun",
+        _ => panic!("port_in_state: no query for {proto} state {state}"),
+    };
+    let out = Command::new("ss")
+        .args([flags, &format!("sport = :{port}")])
+        .output()
+        .expect("ss(8), from iproute2, is needed by the tests");
+    !out.stdout.is_empty()
 }
 
 impl Proc {

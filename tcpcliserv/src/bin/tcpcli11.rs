@@ -18,34 +18,23 @@
 //! back the default action first (`restore_sigpipe`). Since 2022 the C uses
 //! port 9877 (it used 7); the optional port argument.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead};
 use std::thread::sleep;
 use std::time::Duration;
 
 use socket2::Socket;
 use tcpcliserv::{client_args, connect_v4};
 use unp::signal::restore_sigpipe;
-use unp::{err_quit, fgets, writen, LineReader, OrDie, MAXLINE, SERV_PORT};
+use unp::{str_cli_with, writen, OrDie, SERV_PORT};
 
+/// `str_cli11.c`: `str_cli` whose write step sends the first byte, sleeps a
+/// second, then sends the rest.
 fn str_cli11(input: &mut impl BufRead, sockfd: &Socket) {
-    let mut reader = LineReader::new(sockfd);
-    let (mut sendline, mut recvline) = (Vec::new(), Vec::new());
-    let mut stdout = io::stdout();
-    while fgets(input, &mut sendline, MAXLINE).or_die("fgets error") {
-        writen(sockfd, &sendline[..1]).or_die("writen error");
+    str_cli_with(input, sockfd, |fd, line| {
+        writen(fd, &line[..1]).or_die("writen error");
         sleep(Duration::from_secs(1));
-        writen(sockfd, &sendline[1..]).or_die("writen error");
-
-        if reader
-            .readline(&mut recvline, MAXLINE)
-            .or_die("readline error")
-            == 0
-        {
-            err_quit("str_cli: server terminated prematurely");
-        }
-        stdout.write_all(&recvline).or_die("fputs error");
-    }
-    stdout.flush().or_die("fputs error");
+        writen(fd, &line[1..]).or_die("writen error");
+    })
 }
 
 fn main() {
