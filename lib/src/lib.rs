@@ -10,6 +10,11 @@
 //! | `sock_ntop`, `sock_ntop_host` | [`sock_ntop`], [`sock_ntop_host`] |
 //! | `tcp_connect`, `tcp_listen`, `host_serv` | [`tcp_connect`], [`tcp_listen`], [`host_serv`] over [`getaddrinfo`] |
 //! | `signal` (`signal.c`), `sig_chld` | [`signal()`](signal::signal), [`signal::sig_chld_waitpid`] |
+//! | `dg_cli`, `dg_echo`, `udp_client`, `udp_connect`, `recvfrom_flags`, `sock_set_port` | [`udp`] |
+//! | `connect_timeo`, `readable_timeo` (chapter 14) | [`timeo`] |
+//! | `connect_nonb` (chapter 16) | [`nonb`] |
+//! | `gf_time`, `ctime` | [`time`] |
+//! | not in the book: libevent's idea, one reactor over select, poll and epoll | [`event`] |
 //!
 //! Sockets are [`socket2::Socket`]s; everything that reads or writes takes
 //! any descriptor (`impl AsFd`), as the C takes an `int`.
