@@ -1,4 +1,4 @@
-//! `pr_cpu_time` (`server/pr_cpu_time.c`, Figure 30.6): the CPU time the
+//! `pr_cpu_time` (`server/pr_cpu_time.c`, §30.5): the CPU time the
 //! server and its children used, the number Figure 30.1 compares.
 
 use nix::sys::resource::{getrusage, UsageWho};

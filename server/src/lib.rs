@@ -9,9 +9,9 @@
 //! | book (`server/*.c`) | here |
 //! |---|---|
 //! | `client.c`, `clientrst.c` (Figure 30.3) | [`client`] |
-//! | `web_child.c` (Figure 30.7), `readline.c` | [`web_child`](mod@web_child) (over [`unp::LineReader`]) |
-//! | `pr_cpu_time.c` (Figure 30.6) | [`cpu::pr_cpu_time`] |
-//! | `child02*.c`, `child03*.c`, `child04.c` (Figures 30.10, 30.11), the `sig_int`s | [`prefork`] |
+//! | `web_child.c` (§30.5), `readline.c` | [`web_child`](mod@web_child) (over [`unp::LineReader`]) |
+//! | `pr_cpu_time.c` (§30.5) | [`cpu::pr_cpu_time`] |
+//! | `child02*.c`, `child03*.c`, `child04.c` (§30.6–30.8), the `sig_int`s | [`prefork`] |
 //! | `pthread07.c`, `pthread09.c` (`thread_make`, §30.11) | [`prethread`] |
 //! | `lock_fcntl.c`, `lock_pthread.c` (§30.7, §30.8) | [`lock`] |
 //! | `meter.c` | [`meter`] |

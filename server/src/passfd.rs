@@ -1,5 +1,5 @@
-//! `write_fd` and `read_fd` (`lib/write_fd.c`, `lib/read_fd.c`, Figures
-//! 15.13 and 15.11): pass an open descriptor to another process over a
+//! `write_fd` and `read_fd` (`lib/write_fd.c`, `lib/read_fd.c`,
+//! §15.7): pass an open descriptor to another process over a
 //! Unix-domain socket, as `SCM_RIGHTS` ancillary data next to at least one
 //! byte of ordinary data. serv05's parent hands each connection to a child
 //! this way.

@@ -1,7 +1,7 @@
 //! The preforked servers (§30.6–30.8): `child_make` and `child_main`
 //! (`server/child02.c`, `child02l.c`, `child02m.c`, `child03.c`,
-//! `child03m.c`, `child04.c`, Figures 30.10 and 30.11), the parent's
-//! `main` and `sig_int` (`serv02.c`, Figure 30.9), and the bookkeeping of
+//! `child03m.c`, `child04.c`), the parent's `main` and `sig_int`
+//! (`serv02.c`, `serv03.c`, `serv04.c`), and the bookkeeping of
 //! children that every forking server shares.
 //!
 //! The six C variants differ in one line each: how a child gets its next
@@ -101,7 +101,7 @@ impl Children {
 #[derive(Clone, Copy)]
 pub enum Accept<'a> {
     /// Every child blocks in `accept` on the shared socket (serv02,
-    /// Figure 30.11): the kernel wakes one of them per connection.
+    /// §30.6): the kernel wakes one of them per connection.
     Plain,
     /// Every child blocks in `select` for the listening socket, then in
     /// `accept` (serv02l): every child wakes for each connection, all but
@@ -111,7 +111,7 @@ pub enum Accept<'a> {
     Locked(&'a dyn AcceptLock),
 }
 
-/// The book's `child_main` (Figure 30.11 and its variants): print
+/// The book's `child_main` (`child02.c` and its variants): print
 /// `child PID starting`, then for ever take a connection, count it,
 /// serve it and close it.
 pub fn child_main(i: usize, listener: &Socket, accept: Accept, meter: Option<Meter>) -> ! {
@@ -151,7 +151,7 @@ fn select_readable(listener: &Socket) {
     }
 }
 
-/// The preforked server's `main` and `sig_int` (Figure 30.9), in two
+/// The preforked server's `main` and `sig_int` (`serv02.c`), in two
 /// halves so that a binary can make its lock or meter in between, before
 /// the children are forked and inherit them (the book's `my_lock_init` and
 /// `meter` calls).

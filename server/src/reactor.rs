@@ -23,7 +23,7 @@ use nix::sys::socket::{accept4, SockFlag};
 use socket2::Socket;
 use unp::{err_msg, err_ret, err_sys, OrDie, MAXLINE};
 
-use crate::web_child::{parse_request, reply};
+use crate::web_child::{line_len, parse_request, reply};
 
 /// The token of the listening socket in a loop's epoll set.
 pub const LISTENER: u64 = 0;
@@ -102,18 +102,6 @@ impl Conn {
         }
     }
 
-    /// The length of the next request line in `input`, cut where the
-    /// book's `readline(fd, buf, MAXLINE)` cuts it: after the newline, at
-    /// `MAXLINE - 1` bytes, or at end of file.
-    fn next_line(&self) -> Option<usize> {
-        let limit = self.input.len().min(MAXLINE - 1);
-        match self.input[..limit].iter().position(|&b| b == b'\n') {
-            Some(newline) => Some(newline + 1),
-            None if limit == MAXLINE - 1 || (self.eof && limit > 0) => Some(limit),
-            None => None,
-        }
-    }
-
     /// Go as far as possible without blocking: write what is pending, then
     /// take the next request line, reading more when there is none.
     fn step(&mut self) -> Step {
@@ -130,7 +118,7 @@ impl Conn {
                 }
                 continue;
             }
-            if let Some(len) = self.next_line() {
+            if let Some(len) = line_len(&self.input, self.eof) {
                 let request = parse_request(&self.input[..len]);
                 self.input.drain(..len);
                 return match request {

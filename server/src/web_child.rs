@@ -1,5 +1,5 @@
 //! The chapter's protocol and its handler, `web_child`
-//! (`server/web_child.c`, Figure 30.7): the client sends a line holding a
+//! (`server/web_child.c`, §30.5): the client sends a line holding a
 //! byte count N, the server answers with N bytes; repeat until the client
 //! closes.
 //!
@@ -65,7 +65,20 @@ pub fn parse_request(line: &[u8]) -> Result<usize, BadRequest> {
     }
 }
 
-/// Serve one connection (Figure 30.7): read a request line, write that many
+/// For the servers that read without blocking: the length of the next
+/// request line at the front of `input`, cut where the book's
+/// `readline(fd, buf, MAXLINE)` cuts it (after the newline, at `MAXLINE - 1`
+/// bytes, or at end of file, `eof`), or `None` until more bytes come.
+pub fn line_len(input: &[u8], eof: bool) -> Option<usize> {
+    let limit = input.len().min(MAXLINE - 1);
+    match input[..limit].iter().position(|&b| b == b'\n') {
+        Some(newline) => Some(newline + 1),
+        None if limit == MAXLINE - 1 || (eof && limit > 0) => Some(limit),
+        None => None,
+    }
+}
+
+/// Serve one connection (`web_child`): read a request line, write that many
 /// bytes, until the client closes. Problems are logged on stderr and end
 /// this connection only.
 pub fn web_child(sock: impl AsFd) {
@@ -107,5 +120,14 @@ mod tests {
             assert_eq!(parse_request(line), Err(BadRequest(n)));
         }
         assert_eq!(BadRequest(0).to_string(), "client request for 0 bytes");
+    }
+
+    #[test]
+    fn lines_are_cut_where_readline_cuts_them() {
+        assert_eq!(line_len(b"12\n34\n", false), Some(3));
+        assert_eq!(line_len(b"12", false), None);
+        assert_eq!(line_len(b"12", true), Some(2));
+        assert_eq!(line_len(b"", true), None);
+        assert_eq!(line_len(&[b'7'; MAXLINE + 5], false), Some(MAXLINE - 1));
     }
 }

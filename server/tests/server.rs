@@ -117,12 +117,12 @@ fn serves_the_book_client(name: &str, pool: Option<(usize, &str)>, counts: Count
 
     // A client that connects and says nothing holds a worker (for serv01, a
     // child of its own) in `readline`; SIGINT must still stop everything.
-    let members = group(pgid).len();
+    if name == "serv01" {
+        wait_until("every child to end", || group(pgid).len() == 1);
+    }
     let _silent = TcpStream::connect(("127.0.0.1", port)).unwrap();
     if name == "serv01" {
-        wait_until("a child for the silent client", || {
-            group(pgid).len() == members + 1
-        });
+        wait_until("a child for the silent client", || group(pgid).len() == 2);
     }
     srv.signal(Signal::SIGINT);
     let status = srv.wait_exit();
@@ -134,8 +134,21 @@ fn serves_the_book_client(name: &str, pool: Option<(usize, &str)>, counts: Count
 /// The SIGINT report: `\nuser time = U, sys time = S\n` as `%g` prints it,
 /// then the counts, which add up to the connections (or requests) made.
 fn check_report(name: &str, srv: &Proc, pool: Option<(usize, &str)>, counts: Counts) {
-    let stdout = srv.stdout();
-    let (_, report) = stdout.split_once("\nuser time = ").expect("the CPU line");
+    // The harness reads the output in its own thread: wait for all of it.
+    let lines_due = 1 + match counts {
+        Counts::None => 0,
+        _ => pool.map_or(0, |(n, _)| n),
+    };
+    let report_so_far = || {
+        let stdout = srv.stdout();
+        stdout
+            .split_once("\nuser time = ")
+            .map(|(_, report)| report.to_owned())
+    };
+    wait_until("the whole report", || {
+        report_so_far().is_some_and(|report| report.matches('\n').count() >= lines_due)
+    });
+    let report = report_so_far().unwrap();
     let mut lines = report.lines();
     let cpu = lines.next().unwrap();
     let (user, sys) = cpu.split_once(", sys time = ").expect("the CPU line");
@@ -202,6 +215,7 @@ server_tests! {
     serv11_reactor_worker_pool: "serv11", THREADS, Counts::Requests;
     serv12_loop_per_thread: "serv12", THREADS, Counts::Connections("thread");
     serv13_reuseport_processes: "serv13", CHILDREN, Counts::Connections("child");
+    serv14_io_uring: "serv14", None, Counts::None;
 }
 
 #[test]

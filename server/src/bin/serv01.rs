@@ -1,4 +1,4 @@
-//! `serv01` (`server/serv01.c`, Figures 30.4 and 30.5, §30.5): the
+//! `serv01` (`server/serv01.c`, Figure 30.4, §30.5): the
 //! traditional concurrent server, one `fork` per client. The parent
 //! accepts; each child serves one connection with `web_child` and exits.
 //! The most expensive design of Figure 30.1: a whole process is made and

@@ -1,4 +1,4 @@
-//! `serv02` (`server/serv02.c`, `child02.c`, Figures 30.9–30.11, §30.6): the
+//! `serv02` (`server/serv02.c`, `child02.c`, §30.6): the
 //! preforked server with no locking. The parent opens the listening socket
 //! and forks `#children` children; each blocks in `accept` on the socket
 //! they all share, and the kernel hands each new connection to one of
