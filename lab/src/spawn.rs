@@ -23,8 +23,7 @@ static LIVE_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 /// 130. Call first thing in `main`, before any thread starts: the signals
 /// are blocked in this thread (and so in every thread started after it) and
 /// taken by one thread with `sigwait(2)`, which may lock and print as a
-/// handler may not. Children start with an empty signal mask: std resets it
-/// before exec.
+/// handler may not. [`Spawned::start`] gives each child an empty mask again.
 pub fn kill_children_on_signals() {
     let mut set = SigSet::empty();
     for sig in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
@@ -83,17 +82,27 @@ impl Spawned {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0);
-        if let Some(cpu) = cpu {
-            let mut set = CpuSet::new();
-            set.set(cpu)?;
-            // SAFETY: the closure runs in the forked child before exec; it
-            // only makes the sched_setaffinity system call on a set built
-            // before the fork: no allocation, no lock.
-            unsafe {
-                cmd.pre_exec(move || {
-                    sched_setaffinity(Pid::from_raw(0), &set).map_err(io::Error::from)
-                });
+        let cpus = match cpu {
+            Some(cpu) => {
+                let mut set = CpuSet::new();
+                set.set(cpu)?;
+                Some(set)
             }
+            None => None,
+        };
+        // SAFETY: the closure runs in the forked child before exec; it only
+        // makes the sigprocmask and sched_setaffinity system calls, on sets
+        // built before the fork: no allocation, no lock.
+        unsafe {
+            cmd.pre_exec(move || {
+                // The lab blocks SIGINT, SIGTERM and SIGHUP (they are taken
+                // by its sigwait thread); the mask survives fork and exec.
+                SigSet::empty().thread_set_mask().map_err(io::Error::from)?;
+                match &cpus {
+                    Some(set) => sched_setaffinity(Pid::from_raw(0), set).map_err(io::Error::from),
+                    None => Ok(()),
+                }
+            });
         }
         let mut child = cmd
             .spawn()

@@ -10,15 +10,57 @@ pub mod strcli;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
+use socket2::{Domain, Socket, Type};
 
 use crate::config::{Config, Experiment};
 use crate::loadgen::{Loadgen, Options, RunResult};
 use crate::procfs::{group_cpu, group_peak_rss_kib, process_cpu};
 use crate::report::{Results, Section};
 use crate::spawn::Spawned;
+
+/// A port for a server: free for a listener without SO_REUSEADDR on every
+/// IPv4 and IPv6 address, and below the ephemeral range
+/// (`net.ipv4.ip_local_port_range`). The lab's own clients leave thousands
+/// of connections in TIME_WAIT on ephemeral ports, and a book server that
+/// binds one of those without SO_REUSEADDR fails with `EADDRINUSE`.
+pub fn server_port() -> Result<u16> {
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
+        .unwrap_or(32768);
+    let first = 10_000u16.min(ephemeral_low / 2);
+    let span = u32::from(ephemeral_low - first);
+    // Start somewhere new each call so that consecutive points do not meet
+    // the previous server's port.
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let offset = NEXT.fetch_add(7919, Ordering::Relaxed) + std::process::id();
+    for i in 0..span {
+        let port = first + ((offset + i) % span) as u16;
+        let free = [
+            SocketAddr::from(([0, 0, 0, 0], port)),
+            SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, port)),
+        ]
+        .iter()
+        .all(|addr| {
+            Socket::new(Domain::for_address(*addr), Type::STREAM, None)
+                .and_then(|s| {
+                    if addr.is_ipv6() {
+                        s.set_only_v6(true)?;
+                    }
+                    s.bind(&(*addr).into())
+                })
+                .is_ok()
+        });
+        if free {
+            return Ok(port);
+        }
+    }
+    anyhow::bail!("no free port between {first} and {ephemeral_low}")
+}
 
 /// The name of the load generator binary, built with the lab.
 pub const LOADGEN: &str = "lab-loadgen";
@@ -177,7 +219,7 @@ impl Lab {
         conns: usize,
         idle: usize,
     ) -> Result<Measured> {
-        let port = unp_tests::free_port();
+        let port = server_port()?;
         let mut args: Vec<String> = server.args.iter().map(|a| a.to_string()).collect();
         args.push(port.to_string());
         let running = self.start_server(server.binary, &args, port)?;

@@ -171,7 +171,7 @@ pub fn plan(lab: &mut Lab) -> Vec<Step> {
 }
 
 pub fn run(lab: &mut Lab, p: &Point) -> Result<()> {
-    let port = unp_tests::free_port();
+    let port = super::server_port()?;
     let server = lab.start_server(p.server, &[port.to_string()], port)?;
     let proxy = DelayProxy::start(
         SocketAddr::from(([127, 0, 0, 1], port)),
