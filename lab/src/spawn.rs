@@ -271,3 +271,31 @@ impl Drop for Spawned {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn children_start_with_no_signal_blocked() {
+        // As after kill_children_on_signals: SIGINT blocked in this thread.
+        let mut set = SigSet::empty();
+        set.add(Signal::SIGINT);
+        set.thread_block().unwrap();
+        let args = ["-c".to_string(), "grep SigBlk /proc/self/status".to_string()];
+        let mut child = Spawned::start(Path::new("/bin/sh"), &args, Stdio::null(), Some(0));
+        set.thread_unblock().unwrap();
+        let line = child.as_mut().unwrap().next_line(Duration::from_secs(20)).unwrap();
+        assert_eq!(line, "SigBlk:\t0000000000000000");
+    }
+
+    #[test]
+    fn interrupt_collects_what_the_process_prints_on_sigint() {
+        let script = "trap 'echo user time = 1, sys time = 2; exit 0' INT; echo ready; while :; do sleep 0.01; done";
+        let args = ["-c".to_string(), script.to_string()];
+        let mut child = Spawned::start(Path::new("/bin/sh"), &args, Stdio::null(), None).unwrap();
+        assert_eq!(child.next_line(Duration::from_secs(20)).unwrap(), "ready");
+        let lines = child.interrupt(Duration::from_secs(20));
+        assert_eq!(lines, vec!["user time = 1, sys time = 2".to_string()]);
+    }
+}

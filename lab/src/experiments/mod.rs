@@ -268,3 +268,23 @@ impl Lab {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_ports_are_free_and_below_the_ephemeral_range() {
+        let low: u16 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let (a, b) = (server_port().unwrap(), server_port().unwrap());
+        assert!(a < low && b < low, "{a} {b} {low}");
+        assert_ne!(a, b);
+        std::net::TcpListener::bind(("0.0.0.0", a)).unwrap();
+    }
+}
