@@ -73,7 +73,8 @@ pub struct Config {
     pub idle_conns: Vec<usize>,
     /// Bytes per echo request.
     pub request_bytes: usize,
-    /// Children or threads of the chapter 30 servers that take a count.
+    /// Children or threads of the chapter 30 servers that take a count (15,
+    /// as for Figure 30.1).
     pub design_pool: usize,
     /// The chapter 30 client: children, connections per child, bytes per request.
     pub client_children: usize,
@@ -102,7 +103,7 @@ impl Config {
             conns: vec![1, 10, 100, 1000],
             idle_conns: vec![10, 100, 1000, 10000],
             request_bytes: 64,
-            design_pool: 8,
+            design_pool: 15,
             client_children: 5,
             client_loops: 200,
             client_bytes: 4000,

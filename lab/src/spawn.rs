@@ -282,10 +282,17 @@ mod tests {
         let mut set = SigSet::empty();
         set.add(Signal::SIGINT);
         set.thread_block().unwrap();
-        let args = ["-c".to_string(), "grep SigBlk /proc/self/status".to_string()];
+        let args = [
+            "-c".to_string(),
+            "grep SigBlk /proc/self/status".to_string(),
+        ];
         let mut child = Spawned::start(Path::new("/bin/sh"), &args, Stdio::null(), Some(0));
         set.thread_unblock().unwrap();
-        let line = child.as_mut().unwrap().next_line(Duration::from_secs(20)).unwrap();
+        let line = child
+            .as_mut()
+            .unwrap()
+            .next_line(Duration::from_secs(20))
+            .unwrap();
         assert_eq!(line, "SigBlk:\t0000000000000000");
     }
 

@@ -30,6 +30,9 @@ pub struct Design {
     /// The row of Figure 30.1, for the book's designs.
     pub row: Option<u8>,
     pub design: &'static str,
+    /// A modern design sizes its pool by CPUs (one thread or process per
+    /// CPU it may run on: one, pinned); the book's get the book's pool.
+    pub per_cpu: bool,
 }
 
 const fn design(binary: &'static str, row: Option<u8>, design: &'static str) -> Design {
@@ -37,10 +40,20 @@ const fn design(binary: &'static str, row: Option<u8>, design: &'static str) -> 
         binary,
         row,
         design,
+        per_cpu: false,
     }
 }
 
-pub const DESIGNS: [Design; 17] = [
+const fn modern(binary: &'static str, design: &'static str) -> Design {
+    Design {
+        binary,
+        row: None,
+        design,
+        per_cpu: true,
+    }
+}
+
+pub const DESIGNS: [Design; 18] = [
     design(
         "serv00",
         Some(0),
@@ -62,14 +75,11 @@ pub const DESIGNS: [Design; 17] = [
     design("serv07", Some(7), "prethreaded, mutex around accept"),
     design("serv08", Some(8), "prethreaded, main thread accepts"),
     design("serv09", None, "prethreaded, accept with no lock"),
-    design("serv10", None, "reactor (not in the book)"),
-    design(
-        "serv11",
-        None,
-        "reactor and worker threads (not in the book)",
-    ),
-    design("serv12", None, "event loop per thread (not in the book)"),
-    design("serv13", None, "SO_REUSEPORT processes (not in the book)"),
+    modern("serv10", "reactor: one epoll loop (not in the book)"),
+    modern("serv11", "reactor and worker threads (not in the book)"),
+    modern("serv12", "event loop per thread (not in the book)"),
+    modern("serv13", "SO_REUSEPORT processes (not in the book)"),
+    modern("serv14", "one io_uring loop (not in the book)"),
 ];
 
 /// What goes where in a server's command line, read from its usage line.
@@ -183,6 +193,7 @@ pub fn run(lab: &mut Lab, p: &Point) -> Result<()> {
         .map(|slot| match slot {
             Slot::Host => "127.0.0.1".to_string(),
             Slot::Port => port.to_string(),
+            Slot::Count if p.design.per_cpu => "1".to_string(),
             Slot::Count => cfg.design_pool.to_string(),
         })
         .collect();
@@ -285,7 +296,8 @@ pub fn section(lab: &Lab) -> Section {
     let _ = writeln!(
         md,
         "`client 127.0.0.1 <port> {} {} {}`: {} children, {} connections each, {} bytes per request \
-         (the book: 5 children × 1000 connections × 4000 bytes). Servers that take a pool size get {}. \
+         (the book: 5 children × 1000 connections × 4000 bytes). Servers that take a pool size get {} \
+         children or threads, as the book's did; the modern ones one per CPU they may use (1, pinned). \
          *CPU* is what the server prints on SIGINT, as in the book: getrusage of itself and the children \
          it waited for, over its whole life. *Process control* is that minus `serv00`'s, the book's \
          measure. */proc* is the CPU time of the server's process group while the client ran, read \
