@@ -9,7 +9,7 @@ use unp::OrDie;
 /// waited-for children, from
 /// [`getrusage(2)`](https://man7.org/linux/man-pages/man2/getrusage.2.html)
 /// with `RUSAGE_SELF` and `RUSAGE_CHILDREN`. Dies with `getrusage error`.
-pub fn cpu_time() -> (f64, f64) {
+fn cpu_time() -> (f64, f64) {
     let me = getrusage(UsageWho::RUSAGE_SELF).or_die("getrusage error");
     let children = getrusage(UsageWho::RUSAGE_CHILDREN).or_die("getrusage error");
     let seconds = |tv: TimeVal| tv.tv_sec() as f64 + tv.tv_usec() as f64 / 1e6;

@@ -54,16 +54,6 @@ impl Children {
         }
     }
 
-    /// How many children are alive (forked and not reaped).
-    pub fn len(&self) -> usize {
-        self.pids.len()
-    }
-
-    /// Whether none is.
-    pub fn is_empty(&self) -> bool {
-        self.pids.is_empty()
-    }
-
     /// Reap every child that has exited, without blocking
     /// ([`waitpid(2)`](https://man7.org/linux/man-pages/man2/waitpid.2.html)
     /// with `WNOHANG` in a loop, the book's `sig_chld`, Figure 5.11), and
@@ -94,6 +84,20 @@ impl Children {
             }
         }
         self.pids.clear();
+    }
+
+    /// The parent's part once its children run (the C's `pause()` loop and
+    /// `sig_int`): wait for a [`STOP`] signal, [`stop`](Children::stop) the
+    /// children, print the CPU time and, when metered, each child's
+    /// `child i, N connections`, and exit 0.
+    pub fn stop_on_signal(mut self, signals: &SignalPipe, meter: Option<Meter>) -> ! {
+        signals.wait();
+        self.stop();
+        pr_cpu_time();
+        if let Some(meter) = meter {
+            meter.print("child", "connections");
+        }
+        std::process::exit(0)
     }
 }
 
@@ -189,12 +193,6 @@ impl Prefork {
                 child_main(i, &self.listener, accept, meter)
             });
         }
-        self.signals.wait();
-        children.stop();
-        pr_cpu_time();
-        if let Some(meter) = meter {
-            meter.print("child", "connections");
-        }
-        std::process::exit(0)
+        children.stop_on_signal(&self.signals, meter)
     }
 }

@@ -22,7 +22,6 @@
 
 use nix::unistd::getpid;
 use server::args::ServerArgs;
-use server::cpu::pr_cpu_time;
 use server::meter::Meter;
 use server::prefork::Children;
 use server::reactor::{answer_now, Reactor, LISTENER};
@@ -51,11 +50,7 @@ fn main() {
         });
     }
     drop(listeners); // the parent accepts nothing
-    signals.wait();
-    children.stop();
-    pr_cpu_time();
-    meter.print("child", "connections");
-    std::process::exit(0)
+    children.stop_on_signal(&signals, Some(meter))
 }
 
 /// The book's `tcp_listen` with `SO_REUSEPORT` set before `bind`, and the
