@@ -11,6 +11,14 @@
 //! the reply not yet written. Readiness is level-triggered: a connection is
 //! watched for reading while it waits for a request and for writing while
 //! a reply is pending, and reads and writes go until `EAGAIN`.
+//!
+//! Why not `unp::event::Reactor` (chapter 6's libevent-style loop): that one
+//! hands readiness to a callback per socket, over select, poll or epoll.
+//! These servers need the connections in one table that a worker's answer
+//! can reach by token (serv11) and that takes in descriptors accepted by
+//! another thread (serv12), and the same loop in all four designs so that
+//! their costs compare; so this is a table of protocol state machines over
+//! epoll alone.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
