@@ -186,6 +186,16 @@ pub fn tcp_connect(host: &str, serv: &str) -> Socket {
 /// C, a missing host gives glibc's first answer, `0.0.0.0`: an IPv4 server.
 /// Dies with `tcp_listen error for H, S: ...`.
 pub fn tcp_listen(host: Option<&str>, serv: &str) -> Socket {
+    tcp_listen_with(host, serv, |_| Ok(()))
+}
+
+/// [`tcp_listen`] with more socket options set before `bind`, such as
+/// `SO_REUSEPORT` for several listening sockets on one port.
+pub fn tcp_listen_with(
+    host: Option<&str>,
+    serv: &str,
+    before_bind: impl Fn(&Socket) -> io::Result<()>,
+) -> Socket {
     let hints = Hints {
         flags: libc::AI_PASSIVE,
         socktype: libc::SOCK_STREAM,
@@ -196,6 +206,7 @@ pub fn tcp_listen(host: Option<&str>, serv: &str) -> Socket {
         .unwrap_or_else(|e| err_quit(format!("tcp_listen error for {shown}, {serv}: {e}")));
     let sock = first_socket(&addrs, |sock, ai| {
         sock.set_reuse_address(true)?;
+        before_bind(sock)?;
         sock.bind(&ai.addr)
     })
     .unwrap_or_else(|err| err_sys(&err, format!("tcp_listen error for {shown}, {serv}")));

@@ -104,18 +104,6 @@ pub extern "C" fn sig_chld_waitpid(_signo: libc::c_int) {
     Errno::set_raw(saved);
 }
 
-/// The same loop without the message, for servers whose book version reaps
-/// silently (chapter 30's `serv01`).
-pub extern "C" fn sig_chld_reap(_signo: libc::c_int) {
-    let saved = Errno::last_raw();
-    while let Ok(status) = wait::waitpid(None, Some(wait::WaitPidFlag::WNOHANG)) {
-        if status == wait::WaitStatus::StillAlive {
-            break;
-        }
-    }
-    Errno::set_raw(saved);
-}
-
 fn report_child(status: wait::WaitStatus) {
     if let Some(pid) = status.pid() {
         let mut digits = [0; 20];

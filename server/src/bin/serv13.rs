@@ -27,8 +27,8 @@ use server::prefork::Children;
 use server::reactor::{answer_now, Reactor, LISTENER};
 use server::signals::{SignalPipe, STOP};
 use socket2::Socket;
-use unp::netdb::{first_socket, getaddrinfo, Hints};
-use unp::{err_quit, err_sys, wrap, OrDie, LISTENQ};
+use unp::netdb::tcp_listen_with;
+use unp::{wrap, OrDie};
 
 fn main() {
     let args = ServerArgs::parse("usage: serv13 [ <host> ] <port#> <#children>", true);
@@ -56,21 +56,7 @@ fn main() {
 /// The book's `tcp_listen` with `SO_REUSEPORT` set before `bind`, and the
 /// socket nonblocking for the loop. Dies as `tcp_listen` does.
 fn reuseport_listen(host: Option<&str>, port: &str) -> Socket {
-    let hints = Hints {
-        flags: libc::AI_PASSIVE,
-        socktype: libc::SOCK_STREAM,
-        ..Hints::default()
-    };
-    let shown = host.unwrap_or("(no hostname)");
-    let addrs = getaddrinfo(host, Some(port), hints)
-        .unwrap_or_else(|e| err_quit(format!("tcp_listen error for {shown}, {port}: {e}")));
-    let sock = first_socket(&addrs, |sock, ai| {
-        sock.set_reuse_address(true)?;
-        sock.set_reuse_port(true)?;
-        sock.bind(&ai.addr)
-    })
-    .unwrap_or_else(|err| err_sys(&err, format!("tcp_listen error for {shown}, {port}")));
-    wrap::listen(&sock, LISTENQ);
+    let sock = tcp_listen_with(host, port, |sock| sock.set_reuse_port(true));
     sock.set_nonblocking(true).or_die("fcntl error");
     sock
 }
