@@ -47,7 +47,7 @@ the workspace root, with results/latest pointing at it.
   --only LIST        run only these experiments: echo, idle, fig30, strcli
   --servers LIST     only the servers or clients whose name contains one of these
   --repeats N        repeats of every point (quick 3, full 5)
-  --seconds S        measured seconds per echo point (quick 0.75, full 3)
+  --seconds S        measured seconds per echo point (quick 0.5, full 3)
   --conns LIST       echo connection counts (default 1,10,100,1000)
   --idle LIST        idle connection counts (default 10,100,1000,10000)
   --loops N          connections per chapter 30 client child (quick 200, full 1000 as the book)
@@ -98,8 +98,8 @@ impl Config {
             servers: None,
             repeats: 3,
             warmup: Duration::from_millis(200),
-            measure: Duration::from_millis(750),
-            idle_window: Duration::from_millis(250),
+            measure: Duration::from_millis(500),
+            idle_window: Duration::from_millis(200),
             conns: vec![1, 10, 100, 1000],
             idle_conns: vec![10, 100, 1000, 10000],
             request_bytes: 64,

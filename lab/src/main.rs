@@ -150,8 +150,13 @@ fn main() {
     let mut report = String::from("# unp-rs lab report\n\n");
     let _ = writeln!(
         report,
-        "Run {stamp}, `lab {}` ({} mode), {}.\n\n## Machine\n\n{}\n{METHOD}",
-        args.join(" "),
+        "Run {stamp}, `{}` ({} mode), {}.\n\n## Machine\n\n{}\n{METHOD}",
+        ["lab".to_string()]
+            .iter()
+            .chain(&args)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" "),
         if lab.cfg.full { "full" } else { "quick" },
         minutes(clock.elapsed()),
         machine_table(&machine, &lab.cfg, &lab.bin_dir, &loadavg())

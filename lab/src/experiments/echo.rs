@@ -293,9 +293,22 @@ pub fn targets(lab: &Lab) -> String {
         },
         verdict(ratio.map(|r| r >= 1.1)).into(),
     ]);
+    let busy = |name: &str, metric: &str| {
+        lab.results
+            .median(EXP, name, conns, metric)
+            .map_or("–".into(), |v| format!("{v:.0}%"))
+    };
     t.row(vec![
         format!("best single-threaded event loop ≥ 300k round trips/s ({conns} connections)"),
-        best_loop.map_or("–".into(), |(s, b)| format!("{}: {}", s.name, num(*b))),
+        best_loop.map_or("–".into(), |(s, b)| {
+            format!(
+                "{}: {} (server CPU {}, load generator CPU {})",
+                s.name,
+                num(*b),
+                busy(s.name, "server_cpu_pct"),
+                busy(s.name, "gen_cpu_pct")
+            )
+        }),
         verdict(best_loop.map(|(_, b)| *b >= 300_000.0)).into(),
     ]);
     let uring = per_cpu_s("uringserv01");
