@@ -8,12 +8,14 @@
 //! | `readn`, `writen`, `readline` | [`readn`], [`writen`], [`LineReader`] (a buffer per descriptor) |
 //! | `str_echo`, `str_cli` | [`str_echo`], [`str_cli`] |
 //! | `sock_ntop`, `sock_ntop_host` | [`sock_ntop`], [`sock_ntop_host`] |
+//! | the start of the TCP clients' and servers' `main` (Figures 1.9, 5.2, 5.4, 6.22) | [`tcp`]: [`tcp::tcpcli_args`], [`tcp::connect_v4`], [`tcp::listen_any`], [`tcp::accept_unless_out_of_fds`] |
 //! | `tcp_connect`, `tcp_listen`, `host_serv` | [`tcp_connect`], [`tcp_listen`], [`host_serv`] over [`getaddrinfo`] |
 //! | `signal` (`signal.c`), `sig_chld` | [`signal()`](signal::signal), [`signal::sig_chld_waitpid`] |
 //! | `dg_cli`, `dg_echo`, `udp_client`, `udp_connect`, `recvfrom_flags`, `sock_set_port` | [`udp`] |
 //! | `connect_timeo`, `readable_timeo` (chapter 14) | [`timeo`] |
 //! | `connect_nonb` (chapter 16) | [`nonb`] |
 //! | `gf_time`, `ctime` | [`time`] |
+//! | not in the book: a buffer lent to aio or io_uring (the model of Figure 6.5) | [`lent::LentBuf`] |
 //! | not in the book: libevent's idea, one reactor over select, poll and epoll | [`event`] |
 //!
 //! Sockets are [`socket2::Socket`]s; everything that reads or writes takes
@@ -23,11 +25,13 @@ pub mod args;
 pub mod echo;
 pub mod error;
 pub mod event;
+pub mod lent;
 pub mod netdb;
 pub mod nonb;
 pub mod readline;
 pub mod signal;
 pub mod sock_ntop;
+pub mod tcp;
 pub mod time;
 pub mod timeo;
 pub mod udp;

@@ -3,16 +3,17 @@
 //!
 //! What several programs of this chapter share lives here: the `select`
 //! echo server that `tcpservselect03` (the race of §16.6) and
-//! `tcpservselect04` (its fix) both run, the connect every echo client
-//! starts with, and the `FD_SETSIZE` check every `select` caller needs.
+//! `tcpservselect04` (its fix) both run, and the `FD_SETSIZE` check every
+//! `select` caller needs. The echo clients start as Figure 5.4 does, with
+//! [`unp::tcp::tcpcli_args`] and [`unp::tcp::connect_v4`]; the servers
+//! listen with [`unp::tcp::listen_any`].
 
-use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::{AsFd, AsRawFd};
 use std::time::Duration;
 
 use nix::sys::select::{select, FdSet};
-use socket2::{Domain, Socket, Type};
-use unp::{err_msg, err_quit, wrap, writen, OrDie, LISTENQ, MAXLINE};
+use socket2::Socket;
+use unp::{err_msg, err_quit, writen, OrDie, MAXLINE};
 
 /// Whether `fd` fits in a `select(2)` `fd_set`, whose size is fixed at
 /// `FD_SETSIZE` (1024) descriptors. The C sets the bit regardless, writing
@@ -30,32 +31,6 @@ pub fn fd_set_or_die(fd: impl AsFd) {
             fd.as_fd().as_raw_fd()
         ));
     }
-}
-
-/// The start of every echo client of the chapter (Figure 5.4's `main`):
-/// the arguments `<IPaddress> [port]` (usage `usage: tcpcli <IPaddress>
-/// [port]`), a TCP socket, and a connect to that address and port
-/// (`default_port` when none is given).
-pub fn tcp_cli_connect(default_port: u16) -> Socket {
-    let (args, port) = unp::book_args("usage: tcpcli <IPaddress> [port]", 1, default_port);
-    let sock = wrap::socket(Domain::IPV4, Type::STREAM);
-    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
-    wrap::connect(&sock, &servaddr.into());
-    sock
-}
-
-/// The TCP socket every chapter 16 server listens on: the wildcard address
-/// and `port`, `SO_REUSEADDR` set (the C omits it; set here so that a
-/// restarted server binds at once), backlog [`LISTENQ`].
-pub fn listen_any(port: u16) -> Socket {
-    let listener = wrap::socket(Domain::IPV4, Type::STREAM);
-    listener.set_reuse_address(true).or_die("setsockopt error");
-    wrap::bind(
-        &listener,
-        &SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port).into(),
-    );
-    wrap::listen(&listener, LISTENQ);
-    listener
 }
 
 /// How long `tcpservselect03` and `tcpservselect04` sleep between `select`

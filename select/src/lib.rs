@@ -3,7 +3,7 @@
 //! event loop over select, poll and epoll ([`unp::event`]).
 //!
 //! The clients' `main` is Figure 5.4's, shared with `tcpcliserv`
-//! ([`tcpcliserv::client_args`], [`tcpcliserv::connect_v4`]), as the C links
+//! ([`unp::tcp::tcpcli_args`], [`unp::tcp::connect_v4`]), as the C links
 //! the same `main` with another `str_cli`. What the servers here share is
 //! [`EchoConn`]: the echo step of a server that never blocks.
 

@@ -2,59 +2,17 @@
 //! SIGCHLD, RST, SIGPIPE, the sum servers, and the chapter 6 select and poll
 //! servers.
 //!
-//! What the programs of the directory share beyond [`unp`]: the clients'
-//! connect (Figure 5.4), the servers' listen and accept-and-fork loop
+//! What the programs of the directory share beyond [`unp`] (whose
+//! [`unp::tcp`] has the clients' connect of Figure 5.4 and the servers'
+//! listen of Figure 5.2): the servers' accepts and accept-and-fork loop
 //! (Figure 5.2), the sum protocols (`sum.h`, §5.18), and the echo step of the
 //! single-process servers (Figures 6.22 and 6.26). Each binary keeps only
 //! the lines in which it differs from its neighbours: the lesson.
 
-use std::net::{Ipv4Addr, SocketAddrV4};
-
 use nix::errno::Errno;
 use nix::unistd::ForkResult;
-use socket2::{Domain, SockAddr, Socket, Type};
-use unp::{book_args, err_ret, err_sys, inet_pton_v4_or_die, wrap, writen, LISTENQ};
-
-/// The usage line of every client of the directory; the C says `tcpcli`
-/// for all of them.
-pub const CLIENT_USAGE: &str = "usage: tcpcli <IPaddress> [port]";
-
-/// A client's command line, `<IPaddress> [port]`: the address text and the
-/// port (`default_port` when none is given). Dies with the usage line.
-pub fn client_args(default_port: u16) -> (String, u16) {
-    let (mut args, port) = book_args(CLIENT_USAGE, 1, default_port);
-    (args.remove(0), port)
-}
-
-/// The server's `sockaddr_in` of Figure 5.4: `addr` parsed with
-/// [`inet_pton(3)`](https://man7.org/linux/man-pages/man3/inet_pton.3.html)
-/// (dying with `inet_pton error for <addr>`) and `port`.
-pub fn servaddr(addr: &str, port: u16) -> SockAddr {
-    SocketAddrV4::new(inet_pton_v4_or_die(addr), port).into()
-}
-
-/// `Socket`, `Inet_pton` and `Connect` of Figure 5.4, the start of every
-/// client of the chapter: dies with `inet_pton error for <addr>` or
-/// `connect error: <strerror>`.
-pub fn connect_v4(addr: &str, port: u16) -> Socket {
-    let servaddr = servaddr(addr, port);
-    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
-    wrap::connect(&sockfd, &servaddr);
-    sockfd
-}
-
-/// `Socket`, `Bind` to `INADDR_ANY:port` and `Listen` of Figure 5.2, the start
-/// of every server of the chapter. Dies with `bind error: <strerror>` when
-/// the port is taken.
-pub fn listen_any_v4(port: u16) -> Socket {
-    let listenfd = wrap::socket(Domain::IPV4, Type::STREAM);
-    wrap::bind(
-        &listenfd,
-        &SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port).into(),
-    );
-    wrap::listen(&listenfd, LISTENQ);
-    listenfd
-}
+use socket2::Socket;
+use unp::{err_sys, wrap, writen};
 
 /// The book's `Accept` wrapper (tcpserv01, tcpserv02): `ECONNABORTED` is
 /// retried, anything else, `EINTR` included, ends the server with
@@ -169,25 +127,6 @@ impl SumArgs {
         SumArgs {
             arg1: long(0),
             arg2: long(8),
-        }
-    }
-}
-
-/// Accept for the single-process servers (tcpservselect01, tcpservpoll01):
-/// the book's `Accept`, except that running out of descriptors (`EMFILE`,
-/// `ENFILE`), where the C dies, prints `accept error: Too many open files`
-/// and returns `None`: the connection stays in the listen queue, and the
-/// caller stops watching the listening socket until a client leaves.
-pub fn accept_unless_out_of_fds(listenfd: &Socket) -> Option<Socket> {
-    loop {
-        match listenfd.accept() {
-            Ok((connfd, _cliaddr)) => return Some(connfd),
-            Err(err) if wrap::is_aborted_connection(&err) => continue,
-            Err(err) if matches!(err.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) => {
-                err_ret(&err, "accept error");
-                return None;
-            }
-            Err(err) => err_sys(&err, "accept error"),
         }
     }
 }

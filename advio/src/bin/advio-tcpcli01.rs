@@ -14,15 +14,14 @@
 //! socket and gives it back connected, or drops (closes) it on failure, as
 //! the C closes the descriptor.
 
-use std::net::SocketAddrV4;
-
 use socket2::{Domain, Type};
+use unp::tcp::{servaddr_v4, tcpcli_args};
 use unp::{timeo, wrap, OrDie};
 
 fn main() {
-    let (args, port) = unp::book_args("usage: tcpcli <IPaddress> [port]", 1, 7);
+    let (addr, port) = tcpcli_args(7);
     let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
-    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
-    let sockfd = timeo::connect_timeo(sockfd, &servaddr.into(), 10).or_die("connect_timeo error");
+    let servaddr = servaddr_v4(&addr, port);
+    let sockfd = timeo::connect_timeo(sockfd, &servaddr, 10).or_die("connect_timeo error");
     unp::str_cli(&mut std::io::stdin().lock(), &sockfd);
 }

@@ -21,11 +21,12 @@
 //! `readline`'s buffer, so the hazard is the C's own.
 
 use std::io::{self, BufRead, Write};
-use std::net::{Shutdown, SocketAddrV4};
+use std::net::Shutdown;
 use std::os::fd::AsFd;
 
 use nix::sys::select::{select, FdSet};
-use socket2::{Domain, Socket, Type};
+use socket2::Socket;
+use unp::tcp::{connect_v4, tcpcli_args};
 use unp::{wrap, LineReader, OrDie, MAXLINE};
 
 fn str_cli(fp: &mut (impl BufRead + AsFd), sockfd: &Socket) {
@@ -70,9 +71,7 @@ fn str_cli(fp: &mut (impl BufRead + AsFd), sockfd: &Socket) {
 }
 
 fn main() {
-    let (args, port) = unp::book_args("usage: tcpcli <IPaddress> [port]", 1, unp::SERV_PORT);
-    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
-    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
-    wrap::connect(&sockfd, &servaddr.into());
+    let (addr, port) = tcpcli_args(unp::SERV_PORT);
+    let sockfd = connect_v4(&addr, port);
     str_cli(&mut io::stdin().lock(), &sockfd);
 }

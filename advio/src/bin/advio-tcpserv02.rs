@@ -20,13 +20,13 @@
 //! `EINTR`, as the C does, and also a client gone before it was accepted.
 
 use std::io::{BufReader, BufWriter, Write};
-use std::net::{Ipv4Addr, SocketAddrV4};
 
 use nix::sys::signal::{SigHandler, Signal};
 use nix::unistd::ForkResult;
-use socket2::{Domain, Socket, Type};
+use socket2::{Domain, Socket};
 use unp::signal::{sig_chld_waitpid, signal};
-use unp::{wrap, OrDie, LISTENQ, MAXLINE};
+use unp::tcp::listen_any;
+use unp::{wrap, OrDie, MAXLINE};
 
 /// glibc's buffer for a stdio stream on a socket: `st_blksize`, 4096.
 const SOCKET_STDIO_BUFSIZ: usize = 4096;
@@ -43,12 +43,7 @@ fn str_echo(sockfd: &Socket) {
 
 fn main() {
     let (_, port) = unp::book_args("usage: tcpserv02 [port]", 0, unp::SERV_PORT);
-    let listenfd = wrap::socket(Domain::IPV4, Type::STREAM);
-    wrap::bind(
-        &listenfd,
-        &SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port).into(),
-    );
-    wrap::listen(&listenfd, LISTENQ);
+    let listenfd = listen_any(Domain::IPV4, port);
     signal(Signal::SIGCHLD, SigHandler::Handler(sig_chld_waitpid));
     loop {
         let connfd = match listenfd.accept() {

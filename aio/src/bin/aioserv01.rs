@@ -46,13 +46,14 @@ use std::pin::Pin;
 use std::sync::mpsc::{self, Sender};
 use std::thread;
 
-use aio::{LentBuf, BUFSIZE};
+use aio::BUFSIZE;
 use nix::errno::Errno;
 use nix::sys::aio::{Aio, AioRead, AioWrite};
 use nix::sys::resource::{getrlimit, Resource};
 use nix::sys::signal::{kill, SigSet, SigevNotify, Signal};
 use nix::unistd::getpid;
 use socket2::Socket;
+use unp::lent::LentBuf;
 use unp::{book_args, err_ret, tcp_listen, wrap, OrDie, SERV_PORT};
 
 /// The signal each completed operation raises; the accept thread sends it

@@ -12,7 +12,7 @@
 //!
 //! Each completion carries the `user_data` of its request: the connection's
 //! descriptor, or `ACCEPT` for the listening socket. A connection has one
-//! request in flight at a time, and its buffer ([`aio::LentBuf`]) and
+//! request in flight at a time, and its buffer ([`unp::lent::LentBuf`]) and
 //! socket live until that request's completion has been reaped: a client
 //! that resets makes its recv or send complete with an error, and only then
 //! is the connection closed, so nothing the kernel still uses is freed.
@@ -28,9 +28,10 @@ use std::collections::HashMap;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
 use std::ptr;
 
-use aio::{LentBuf, BUFSIZE};
+use aio::BUFSIZE;
 use io_uring::{cqueue, opcode, squeue, types, IoUring, Probe, SubmissionQueue, Submitter};
 use socket2::Socket;
+use unp::lent::LentBuf;
 use unp::{book_args, err_quit, err_sys, tcp_listen, OrDie, SERV_PORT};
 
 /// Submission queue entries; the completion queue gets twice as many.

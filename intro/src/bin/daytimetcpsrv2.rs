@@ -10,11 +10,12 @@
 //! Differences from the C: the optional port argument.
 
 use socket2::Domain;
+use unp::tcp::listen_any;
 use unp::wrap;
 
 fn main() {
     let (_, port) = unp::book_args("usage: daytimetcpsrv2 [port]", 0, 9999);
-    let listenfd = intro::listen_wildcard(Domain::IPV4, port);
+    let listenfd = listen_any(Domain::IPV4, port);
     loop {
         let (connfd, _) = wrap::accept(&listenfd);
         for byte in intro::daytime_reply().as_bytes() {

@@ -9,11 +9,12 @@
 //! Differences from the C: the optional port argument.
 
 use socket2::Domain;
+use unp::tcp::listen_any;
 use unp::wrap;
 
 fn main() {
     let (_, port) = unp::book_args("usage: daytimetcpsrvv6 [port]", 0, 13);
-    let listenfd = intro::listen_wildcard(Domain::IPV6, port);
+    let listenfd = listen_any(Domain::IPV6, port);
     loop {
         let (connfd, cliaddr) = wrap::accept(&listenfd);
         println!("connection from {}", unp::sock_ntop(&cliaddr));

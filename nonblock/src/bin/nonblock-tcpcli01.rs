@@ -34,10 +34,12 @@ use std::net::Shutdown;
 use nix::sys::signal::{kill, SigHandler, Signal};
 use nix::unistd::{getpid, getppid, pause, ForkResult};
 use socket2::Socket;
+use unp::tcp::{connect_v4, tcpcli_args};
 use unp::{err_ret, fgets, wrap, writen, LineReader, OrDie, MAXLINE};
 
 fn main() {
-    let sock = nonblock::tcp_cli_connect(7);
+    let (addr, port) = tcpcli_args(7);
+    let sock = connect_v4(&addr, port);
 
     str_cli(&mut io::stdin().lock(), &sock); // do it all
 }

@@ -43,11 +43,13 @@ use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::sys::select::{select, FdSet};
 use nix::unistd::{read, write};
 use socket2::Socket;
+use unp::tcp::{connect_v4, tcpcli_args};
 use unp::time::gf_time;
 use unp::{err_quit, err_sys, wrap, OrDie, MAXLINE};
 
 fn main() {
-    let sock = nonblock::tcp_cli_connect(7);
+    let (addr, port) = tcpcli_args(7);
+    let sock = connect_v4(&addr, port);
 
     str_cli(&sock); // do it all
 }

@@ -10,10 +10,12 @@
 
 use std::time::Duration;
 
+use unp::tcp::{connect_v4, tcpcli_args};
 use unp::{wrap, OrDie};
 
 fn main() {
-    let sock = nonblock::tcp_cli_connect(unp::SERV_PORT);
+    let (addr, port) = tcpcli_args(unp::SERV_PORT);
+    let sock = connect_v4(&addr, port);
 
     sock.set_linger(Some(Duration::ZERO))
         .or_die("setsockopt error"); // close() now sends an RST

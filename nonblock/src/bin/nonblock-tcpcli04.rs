@@ -13,10 +13,12 @@
 use std::io;
 use std::time::Duration;
 
+use unp::tcp::{connect_v4, tcpcli_args};
 use unp::{str_cli, OrDie};
 
 fn main() {
-    let sock = nonblock::tcp_cli_connect(unp::SERV_PORT);
+    let (addr, port) = tcpcli_args(unp::SERV_PORT);
+    let sock = connect_v4(&addr, port);
 
     sock.set_linger(Some(Duration::ZERO))
         .or_die("setsockopt error"); // the exit's close sends an RST

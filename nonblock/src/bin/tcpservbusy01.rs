@@ -16,7 +16,8 @@
 
 use nix::errno::Errno;
 use nix::unistd::{read, write};
-use socket2::Socket;
+use socket2::{Domain, Socket};
+use unp::tcp::listen_any;
 use unp::{book_args, err_sys, OrDie, MAXLINE, SERV_PORT};
 
 /// A client and the part of its echo that its socket has not taken yet.
@@ -27,7 +28,7 @@ struct Client {
 
 fn main() {
     let (_, port) = book_args("usage: tcpservbusy01 [port]", 0, SERV_PORT);
-    let listener = nonblock::listen_any(port);
+    let listener = listen_any(Domain::IPV4, port);
     listener.set_nonblocking(true).or_die("fcntl error");
 
     let mut clients: Vec<Client> = Vec::new();

@@ -23,12 +23,14 @@
 //! Differs from the C as [`nonblock::select_echo_server`] says: clients are
 //! read with `read`, not `Readline` (static buffer, blocks on a partial
 //! line), a client's read error closes that client, a descriptor past
-//! `FD_SETSIZE` is refused; and the listening socket sets `SO_REUSEADDR`.
+//! `FD_SETSIZE` is refused.
 
-use nonblock::{listen_any, select_echo_server};
+use nonblock::select_echo_server;
+use socket2::Domain;
+use unp::tcp::listen_any;
 
 fn main() {
     let (_, port) = unp::book_args("usage: tcpservselect03 [port]", 0, unp::SERV_PORT);
-    let listener = listen_any(port);
+    let listener = listen_any(Domain::IPV4, port);
     select_echo_server(&listener, |listener| Some(unp::wrap::accept(listener).0));
 }

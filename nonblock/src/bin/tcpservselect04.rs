@@ -13,12 +13,14 @@
 //!
 //! Run: `tcpservselect04 [port]` (default 9877).
 
-use nonblock::{listen_any, select_echo_server};
+use nonblock::select_echo_server;
+use socket2::Domain;
+use unp::tcp::listen_any;
 use unp::{err_sys, OrDie};
 
 fn main() {
     let (_, port) = unp::book_args("usage: tcpservselect04 [port]", 0, unp::SERV_PORT);
-    let listener = listen_any(port);
+    let listener = listen_any(Domain::IPV4, port);
     listener.set_nonblocking(true).or_die("fcntl error");
     select_echo_server(&listener, |listener| match listener.accept() {
         Ok((conn, _)) => Some(conn),

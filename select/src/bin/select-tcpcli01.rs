@@ -25,11 +25,12 @@ use std::os::fd::AsFd;
 
 use nix::sys::select::{select, FdSet};
 use socket2::Socket;
+use unp::tcp::{connect_v4, tcpcli_args};
 use unp::{err_quit, fgets, writen, LineReader, OrDie, MAXLINE};
 
 fn main() {
-    let (addr, port) = tcpcliserv::client_args(7);
-    let sockfd = tcpcliserv::connect_v4(&addr, port);
+    let (addr, port) = tcpcli_args(7);
+    let sockfd = connect_v4(&addr, port);
     str_cli(&io::stdin(), &sockfd);
 }
 

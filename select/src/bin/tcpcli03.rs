@@ -17,10 +17,11 @@
 use std::net::Shutdown;
 
 use unp::book_args;
+use unp::tcp::connect_v4;
 
 fn main() {
     let (args, port) = book_args("usage: tcpcli03 <IPaddress> [port]", 1, 19);
-    let sockfd = tcpcliserv::connect_v4(&args[0], port);
+    let sockfd = connect_v4(&args[0], port);
 
     let _ = sockfd.shutdown(Shutdown::Read); // unchecked, as in the C
 

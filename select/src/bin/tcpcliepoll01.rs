@@ -26,14 +26,15 @@ use std::os::fd::{AsFd, BorrowedFd};
 use nix::errno::Errno;
 use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
 use socket2::Socket;
+use unp::tcp::{connect_v4, tcpcli_args};
 use unp::{err_quit, err_sys, wrap, writen, OrDie, MAXLINE};
 
 const STDIN: u64 = 0;
 const SOCKET: u64 = 1;
 
 fn main() {
-    let (addr, port) = tcpcliserv::client_args(7);
-    let sockfd = tcpcliserv::connect_v4(&addr, port);
+    let (addr, port) = tcpcli_args(7);
+    let sockfd = connect_v4(&addr, port);
     str_cli(io::stdin().as_fd(), &sockfd);
 }
 

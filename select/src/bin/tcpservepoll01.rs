@@ -28,7 +28,8 @@ use std::os::fd::{AsRawFd, RawFd};
 use nix::errno::Errno;
 use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
 use select::{Echo, EchoConn};
-use socket2::Socket;
+use socket2::{Domain, Socket};
+use unp::tcp::{accept_unless_out_of_fds, listen_any};
 use unp::{book_args, err_sys, OrDie, SERV_PORT};
 
 /// One connected client and the events it is watched for.
@@ -40,7 +41,7 @@ struct Client {
 
 fn main() {
     let (_, port) = book_args("usage: tcpservepoll01 [port]", 0, SERV_PORT);
-    let listenfd = tcpcliserv::listen_any_v4(port);
+    let listenfd = listen_any(Domain::IPV4, port);
     let listen_data = listenfd.as_raw_fd() as u64;
     let epoll = Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC).or_die("epoll_create1 error");
     let watch_listener = || {
@@ -63,7 +64,7 @@ fn main() {
         for event in &events[..nready] {
             if event.data() == listen_data {
                 // new client connection
-                let Some(connfd) = tcpcliserv::accept_unless_out_of_fds(&listenfd) else {
+                let Some(connfd) = accept_unless_out_of_fds(&listenfd) else {
                     epoll.delete(&listenfd).or_die("epoll_ctl error");
                     accepting = false;
                     continue;

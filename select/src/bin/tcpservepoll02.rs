@@ -35,7 +35,8 @@ use std::os::fd::{AsRawFd, RawFd};
 use nix::errno::Errno;
 use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
 use select::{Echo, EchoConn};
-use socket2::Socket;
+use socket2::{Domain, Socket};
+use unp::tcp::listen_any;
 use unp::{book_args, err_ret, err_sys, wrap, OrDie, SERV_PORT};
 
 /// Reads of `MAXLINE` bytes a client may have per turn.
@@ -53,7 +54,7 @@ struct Server {
 
 fn main() {
     let (_, port) = book_args("usage: tcpservepoll02 [port]", 0, SERV_PORT);
-    let listenfd = tcpcliserv::listen_any_v4(port);
+    let listenfd = listen_any(Domain::IPV4, port);
     listenfd.set_nonblocking(true).or_die("fcntl error");
     let epoll = Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC).or_die("epoll_create1 error");
     let edges = EpollFlags::EPOLLIN | EpollFlags::EPOLLET;

@@ -29,8 +29,9 @@
 use std::os::fd::{AsRawFd, RawFd};
 
 use select::{Echo, EchoConn};
-use socket2::Socket;
+use socket2::{Domain, Socket};
 use unp::event::{Backend, Interest, Reactor, Ready};
+use unp::tcp::listen_any;
 use unp::{book_args, err_quit, err_ret, err_sys, wrap, OrDie, SERV_PORT};
 
 const USAGE: &str = "usage: tcpservreactor01 <select|poll|epoll> [port]";
@@ -38,7 +39,7 @@ const USAGE: &str = "usage: tcpservreactor01 <select|poll|epoll> [port]";
 fn main() {
     let (args, port) = book_args(USAGE, 1, SERV_PORT);
     let backend: Backend = args[0].parse().unwrap_or_else(|_| err_quit(USAGE));
-    let listenfd = tcpcliserv::listen_any_v4(port);
+    let listenfd = listen_any(Domain::IPV4, port);
     let mut reactor = Reactor::new(backend).or_die("reactor error");
     reactor
         .register(listenfd, Interest::READ, Box::new(new_client))

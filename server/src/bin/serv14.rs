@@ -8,7 +8,7 @@
 //! loop hears of them. Under load one system call carries many operations.
 //!
 //! Each connection has one operation in flight at a time, and its receive
-//! buffer (an `aio::LentBuf`, lent to the kernel) and socket live until that
+//! buffer (a `unp::lent::LentBuf`, lent to the kernel) and socket live until that
 //! operation's completion has been reaped; a reply is sent straight from
 //! the static reply bytes. The request line is cut and parsed as
 //! `web_child` does (`line_len`, `parse_request`).
@@ -28,13 +28,13 @@ use std::collections::HashMap;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd};
 use std::ptr;
 
-use aio::LentBuf;
 use io_uring::{opcode, squeue, types, IoUring};
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
 use server::signals::{SignalPipe, STOP};
 use server::web_child::{line_len, parse_request, reply};
 use socket2::Socket;
+use unp::lent::LentBuf;
 use unp::{err_msg, err_ret, err_sys, OrDie, MAXLINE};
 
 /// Submission queue entries; the completion queue gets twice as many.

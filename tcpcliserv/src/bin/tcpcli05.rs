@@ -10,14 +10,14 @@
 //!
 //! Differs from the C: the optional port argument; nothing else.
 
-use tcpcliserv::{client_args, connect_v4};
 use unp::str_cli;
+use unp::tcp::{connect_v4, tcpcli_args};
 
 /// The well-known port of the echo service (RFC 862).
 const ECHO_PORT: u16 = 7;
 
 fn main() {
-    let (addr, port) = client_args(ECHO_PORT);
+    let (addr, port) = tcpcli_args(ECHO_PORT);
     let sockfd = connect_v4(&addr, port);
     str_cli(&mut std::io::stdin().lock(), &sockfd);
 }

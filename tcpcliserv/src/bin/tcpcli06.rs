@@ -16,11 +16,11 @@
 use std::thread::sleep;
 use std::time::Duration;
 
-use tcpcliserv::{client_args, connect_v4};
+use unp::tcp::{connect_v4, tcpcli_args};
 use unp::{writen, OrDie, SERV_PORT};
 
 fn main() {
-    let (addr, port) = client_args(SERV_PORT);
+    let (addr, port) = tcpcli_args(SERV_PORT);
     let sockfd = connect_v4(&addr, port);
     writen(&sockfd, b"foo").or_die("writen error"); // no newline
     sleep(Duration::from_secs(30));

@@ -20,8 +20,8 @@
 
 use nix::sys::signal::{SigHandler, Signal};
 use socket2::{Domain, Type};
-use tcpcliserv::{client_args, servaddr};
 use unp::signal::signal;
+use unp::tcp::{servaddr_v4, tcpcli_args};
 use unp::{err_sys, str_cli, wrap, SERV_PORT};
 
 extern "C" fn sig_alrm(_signo: libc::c_int) {
@@ -30,9 +30,9 @@ extern "C" fn sig_alrm(_signo: libc::c_int) {
 }
 
 fn main() {
-    let (addr, port) = client_args(SERV_PORT);
+    let (addr, port) = tcpcli_args(SERV_PORT);
     let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
-    let servaddr = servaddr(&addr, port);
+    let servaddr = servaddr_v4(&addr, port);
 
     // Set the interval timer to go off before the handshake completes.
     signal(Signal::SIGALRM, SigHandler::Handler(sig_alrm));

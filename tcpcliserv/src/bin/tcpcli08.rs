@@ -13,11 +13,11 @@
 //! Differs from the C: it calls the library's `str_cli`, not a copy; the
 //! optional port argument.
 
-use tcpcliserv::{client_args, connect_v4};
+use unp::tcp::{connect_v4, tcpcli_args};
 use unp::{str_cli, SERV_PORT};
 
 fn main() {
-    let (addr, port) = client_args(SERV_PORT);
+    let (addr, port) = tcpcli_args(SERV_PORT);
     let sockfd = connect_v4(&addr, port);
     str_cli(&mut std::io::stdin().lock(), &sockfd);
 }

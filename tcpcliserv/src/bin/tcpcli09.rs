@@ -20,7 +20,8 @@
 use std::io::{self, BufRead, Write};
 
 use socket2::Socket;
-use tcpcliserv::{client_args, connect_v4, scan_two_longs, SumArgs, SUM_RESULT_LEN};
+use tcpcliserv::{scan_two_longs, SumArgs, SUM_RESULT_LEN};
+use unp::tcp::{connect_v4, tcpcli_args};
 use unp::{err_quit, fgets, readn, writen, OrDie, MAXLINE, SERV_PORT};
 
 fn str_cli09(input: &mut impl BufRead, sockfd: &Socket) {
@@ -44,7 +45,7 @@ fn str_cli09(input: &mut impl BufRead, sockfd: &Socket) {
 }
 
 fn main() {
-    let (addr, port) = client_args(SERV_PORT);
+    let (addr, port) = tcpcli_args(SERV_PORT);
     let sockfd = connect_v4(&addr, port);
     str_cli09(&mut io::stdin().lock(), &sockfd);
 }

@@ -23,8 +23,8 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use socket2::Socket;
-use tcpcliserv::{client_args, connect_v4};
 use unp::signal::restore_sigpipe;
+use unp::tcp::{connect_v4, tcpcli_args};
 use unp::{str_cli_with, writen, OrDie, SERV_PORT};
 
 /// `str_cli11.c`: `str_cli` whose write step sends the first byte, sleeps a
@@ -39,7 +39,7 @@ fn str_cli11(input: &mut impl BufRead, sockfd: &Socket) {
 
 fn main() {
     restore_sigpipe();
-    let (addr, port) = client_args(SERV_PORT);
+    let (addr, port) = tcpcli_args(SERV_PORT);
     let sockfd = connect_v4(&addr, port);
     str_cli11(&mut io::stdin().lock(), &sockfd);
 }

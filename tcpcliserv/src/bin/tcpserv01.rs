@@ -14,11 +14,13 @@
 //! accept-and-fork loop of the figure is `tcpcliserv::fork_per_client`,
 //! written once for the six forking servers.
 
-use tcpcliserv::{accept_or_die, fork_per_client, listen_any_v4};
+use socket2::Domain;
+use tcpcliserv::{accept_or_die, fork_per_client};
+use unp::tcp::listen_any;
 use unp::{book_args, str_echo, SERV_PORT};
 
 fn main() {
     let (_, port) = book_args("usage: tcpserv01 [port]", 0, SERV_PORT);
-    let listenfd = listen_any_v4(port);
+    let listenfd = listen_any(Domain::IPV4, port);
     fork_per_client(listenfd, accept_or_die, |connfd| str_echo(connfd));
 }

@@ -17,13 +17,15 @@
 //! instead of ending the server; the optional port argument.
 
 use nix::sys::signal::{SigHandler, Signal};
-use tcpcliserv::{accept_retry_eintr, fork_per_client, listen_any_v4};
+use socket2::Domain;
+use tcpcliserv::{accept_retry_eintr, fork_per_client};
 use unp::signal::{sig_chld_wait, signal};
+use unp::tcp::listen_any;
 use unp::{book_args, str_echo, SERV_PORT};
 
 fn main() {
     let (_, port) = book_args("usage: tcpserv03 [port]", 0, SERV_PORT);
-    let listenfd = listen_any_v4(port);
+    let listenfd = listen_any(Domain::IPV4, port);
     signal(Signal::SIGCHLD, SigHandler::Handler(sig_chld_wait));
     fork_per_client(listenfd, accept_retry_eintr, |connfd| str_echo(connfd));
 }

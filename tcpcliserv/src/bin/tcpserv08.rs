@@ -16,9 +16,10 @@
 //! answered, as in the C; the optional port argument.
 
 use nix::sys::signal::{SigHandler, Signal};
-use socket2::Socket;
-use tcpcliserv::{accept_retry_eintr, fork_per_client, listen_any_v4, scan_two_longs};
+use socket2::{Domain, Socket};
+use tcpcliserv::{accept_retry_eintr, fork_per_client, scan_two_longs};
 use unp::signal::{sig_chld_waitpid, signal};
+use unp::tcp::listen_any;
 use unp::{book_args, writen, LineReader, OrDie, MAXLINE, SERV_PORT};
 
 fn str_echo08(sockfd: &Socket) {
@@ -38,7 +39,7 @@ fn str_echo08(sockfd: &Socket) {
 
 fn main() {
     let (_, port) = book_args("usage: tcpserv08 [port]", 0, SERV_PORT);
-    let listenfd = listen_any_v4(port);
+    let listenfd = listen_any(Domain::IPV4, port);
     signal(Signal::SIGCHLD, SigHandler::Handler(sig_chld_waitpid));
     fork_per_client(listenfd, accept_retry_eintr, str_echo08);
 }

@@ -16,9 +16,10 @@
 //! the C does on x86-64; the optional port argument.
 
 use nix::sys::signal::{SigHandler, Signal};
-use socket2::Socket;
-use tcpcliserv::{accept_retry_eintr, fork_per_client, listen_any_v4, SumArgs, SUM_ARGS_LEN};
+use socket2::{Domain, Socket};
+use tcpcliserv::{accept_retry_eintr, fork_per_client, SumArgs, SUM_ARGS_LEN};
 use unp::signal::{sig_chld_waitpid, signal};
+use unp::tcp::listen_any;
 use unp::{book_args, readn, writen, OrDie, SERV_PORT};
 
 fn str_echo09(sockfd: &Socket) {
@@ -34,7 +35,7 @@ fn str_echo09(sockfd: &Socket) {
 
 fn main() {
     let (_, port) = book_args("usage: tcpserv09 [port]", 0, SERV_PORT);
-    let listenfd = listen_any_v4(port);
+    let listenfd = listen_any(Domain::IPV4, port);
     signal(Signal::SIGCHLD, SigHandler::Handler(sig_chld_waitpid));
     fork_per_client(listenfd, accept_retry_eintr, str_echo09);
 }

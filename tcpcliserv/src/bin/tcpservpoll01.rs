@@ -34,14 +34,15 @@
 //! dropping a socket closes it.
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use socket2::Socket;
+use socket2::{Domain, Socket};
 use std::os::fd::AsFd;
-use tcpcliserv::{accept_unless_out_of_fds, echo_readable, listen_any_v4};
+use tcpcliserv::echo_readable;
+use unp::tcp::{accept_unless_out_of_fds, listen_any};
 use unp::{book_args, OrDie, MAXLINE, SERV_PORT};
 
 fn main() {
     let (_, port) = book_args("usage: tcpservpoll01 [port]", 0, SERV_PORT);
-    let listenfd = listen_any_v4(port);
+    let listenfd = listen_any(Domain::IPV4, port);
     let mut client: Vec<Socket> = Vec::new();
     let mut listening = true;
     let mut buf = [0u8; MAXLINE];

@@ -36,14 +36,15 @@
 //! read set is built each round; dropping a socket closes it.
 
 use nix::sys::select::{select, FdSet, FD_SETSIZE};
-use socket2::Socket;
+use socket2::{Domain, Socket};
 use std::os::fd::{AsFd, AsRawFd};
-use tcpcliserv::{accept_unless_out_of_fds, echo_readable, listen_any_v4};
+use tcpcliserv::echo_readable;
+use unp::tcp::{accept_unless_out_of_fds, listen_any};
 use unp::{book_args, err_msg, err_quit, OrDie, MAXLINE, SERV_PORT};
 
 fn main() {
     let (_, port) = book_args("usage: tcpservselect01 [port]", 0, SERV_PORT);
-    let listenfd = listen_any_v4(port);
+    let listenfd = listen_any(Domain::IPV4, port);
     if listenfd.as_raw_fd() as usize >= FD_SETSIZE {
         err_quit("listening descriptor does not fit in an fd_set");
     }

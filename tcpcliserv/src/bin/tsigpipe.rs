@@ -22,8 +22,8 @@ use std::time::Duration;
 use nix::errno::Errno;
 use nix::sys::signal::{SigHandler, Signal};
 use socket2::{Domain, Type};
-use tcpcliserv::{client_args, servaddr};
 use unp::signal::{signal, write_in_handler};
+use unp::tcp::{servaddr_v4, tcpcli_args};
 use unp::wrap;
 
 /// The well-known port of the daytime service (RFC 867).
@@ -36,9 +36,9 @@ extern "C" fn sig_pipe(_signo: libc::c_int) {
 }
 
 fn main() {
-    let (addr, port) = client_args(DAYTIME_PORT);
+    let (addr, port) = tcpcli_args(DAYTIME_PORT);
     let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
-    let servaddr = servaddr(&addr, port);
+    let servaddr = servaddr_v4(&addr, port);
 
     signal(Signal::SIGPIPE, SigHandler::Handler(sig_pipe));
 

@@ -1,0 +1,118 @@
+//! The first lines of every book TCP client and server, which the C writes
+//! out in each `main`: the client's arguments, `sockaddr_in` and connect
+//! (Figure 5.4, `tcpcliserv/tcpcli01.c`), the server's socket, bind to the
+//! wildcard and listen (Figures 1.9 and 5.2), and the accept of the
+//! single-process servers (Figure 6.22).
+//!
+//! Each program still shows its own lines where they are the lesson (the
+//! daytime clients of chapter 1, a connect with a timeout); these are for
+//! the programs whose lesson comes after.
+
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4};
+
+use socket2::{Domain, SockAddr, Socket, Type};
+
+use crate::error::{err_ret, err_sys};
+use crate::{book_args, inet_pton_v4_or_die, wrap, LISTENQ};
+
+/// The usage line of the book's echo clients (`tcpcli01.c` and the clients
+/// that share its `main`): the C says `tcpcli` for all of them; the port
+/// convention adds `[port]`.
+pub const TCPCLI_USAGE: &str = "usage: tcpcli <IPaddress> [port]";
+
+/// The command line of Figure 5.4's `main`, `<IPaddress> [port]`: the
+/// address text and the port (`default_port` when none is given). Prints
+/// [`TCPCLI_USAGE`] and exits 1 on any other count or a bad port, as
+/// [`book_args`] does.
+pub fn tcpcli_args(default_port: u16) -> (String, u16) {
+    let (mut args, port) = book_args(TCPCLI_USAGE, 1, default_port);
+    (args.remove(0), port)
+}
+
+/// The server's `sockaddr_in` of Figure 5.4: `addr` parsed with
+/// [`inet_pton(3)`](https://man7.org/linux/man-pages/man3/inet_pton.3.html)
+/// (dying with `inet_pton error for <addr>`), and `port`.
+pub fn servaddr_v4(addr: &str, port: u16) -> SockAddr {
+    SocketAddrV4::new(inet_pton_v4_or_die(addr), port).into()
+}
+
+/// `Socket`, `Inet_pton` and `Connect` of Figure 5.4: a TCP socket
+/// ([`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html))
+/// connected ([`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html))
+/// to `addr`, `port`. Dies with `inet_pton error for <addr>` or
+/// `connect error: <strerror>`.
+pub fn connect_v4(addr: &str, port: u16) -> Socket {
+    let servaddr = servaddr_v4(addr, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sockfd, &servaddr);
+    sockfd
+}
+
+/// `Socket`, `Bind` and `Listen` of every book server (Figures 1.9, 1.11
+/// and 5.2): a TCP socket of `domain` (`Domain::IPV4` or `Domain::IPV6`),
+/// bound ([`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)) to
+/// that family's wildcard address (`INADDR_ANY`, `in6addr_any`) and `port`,
+/// listening ([`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html))
+/// with [`LISTENQ`]. As in the book there is no `SO_REUSEADDR`: a restarted
+/// server may find its port still held by the last one's connections in
+/// TIME_WAIT, and die with `bind error: Address already in use`.
+pub fn listen_any(domain: Domain, port: u16) -> Socket {
+    let wildcard = match domain {
+        Domain::IPV6 => SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
+        _ => SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
+    };
+    let listenfd = wrap::socket(domain, Type::STREAM);
+    wrap::bind(&listenfd, &wildcard.into());
+    wrap::listen(&listenfd, LISTENQ);
+    listenfd
+}
+
+/// The accept of the single-process servers (Figure 6.22, `tcpservselect01`,
+/// and the poll and epoll servers after it):
+/// [`accept(2)`](https://man7.org/linux/man-pages/man2/accept.2.html) as the
+/// book's `Accept` does it ([`wrap::accept`]), except that running out of
+/// descriptors (`EMFILE`, `ENFILE`), where the C dies, prints
+/// `accept error: Too many open files` and returns `None`: the connection
+/// stays in the listen queue, and the caller stops watching the listening
+/// socket until a client leaves.
+pub fn accept_unless_out_of_fds(listenfd: &Socket) -> Option<Socket> {
+    loop {
+        match listenfd.accept() {
+            Ok((connfd, _cliaddr)) => return Some(connfd),
+            Err(err) if wrap::is_aborted_connection(&err) => continue,
+            Err(err) if matches!(err.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) => {
+                err_ret(&err, "accept error");
+                return None;
+            }
+            Err(err) => err_sys(&err, "accept error"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listen_any_binds_the_wildcard_of_its_family_without_reuseaddr() {
+        for (domain, wildcard) in [(Domain::IPV4, "0.0.0.0:0"), (Domain::IPV6, "[::]:0")] {
+            let listenfd = listen_any(domain, 0);
+            let local = listenfd.local_addr().unwrap().as_socket().unwrap();
+            assert_eq!(local.ip(), wildcard.parse::<SocketAddr>().unwrap().ip());
+            assert_ne!(local.port(), 0);
+            assert!(!listenfd.reuse_address().unwrap());
+        }
+    }
+
+    #[test]
+    fn connect_v4_reaches_listen_any_and_the_accept_takes_it() {
+        let listenfd = listen_any(Domain::IPV4, 0);
+        let port = listenfd.local_addr().unwrap().as_socket().unwrap().port();
+        let client = connect_v4("127.0.0.1", port);
+        let connfd = accept_unless_out_of_fds(&listenfd).unwrap();
+        assert_eq!(
+            client.local_addr().unwrap().as_socket(),
+            connfd.peer_addr().unwrap().as_socket()
+        );
+    }
+}
