@@ -144,7 +144,15 @@ pub fn line_chart(
     log_y: bool,
 ) -> String {
     let height = 460.0;
-    let (left, right, top, bottom) = (80.0, WIDTH - 230.0, 40.0, height - 60.0);
+    // Room on the right for the longest legend entry (about 7 px a character).
+    let legend = series
+        .iter()
+        .map(|s| s.name.chars().count())
+        .max()
+        .unwrap_or(0) as f64
+        * 7.0
+        + 60.0;
+    let (left, right, top, bottom) = (80.0, WIDTH - legend.max(150.0), 40.0, height - 60.0);
     let all = || series.iter().flat_map(|s| s.points.iter());
     let x = Axis::new(all().map(|p| p.0), log_x, left, right);
     let y = Axis::new(all().map(|p| p.1), log_y, bottom, top);

@@ -186,7 +186,7 @@ pub fn section(lab: &Lab) -> Section {
                     .filter_map(|&i| Some((i as f64, spread(i, metric)?.median)))
                     .collect()
             };
-            let name = format!("{backend} ({})", server.name);
+            let name = format!("{backend} ({})", server.binary);
             latency.push(Series {
                 name: name.clone(),
                 points: points("p50_us"),
