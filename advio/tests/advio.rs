@@ -2,61 +2,17 @@
 //! loopback, and each lesson shown by real processes.
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream, UdpSocket};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use socket2::{Domain, Socket, Type};
 use std::process::Command;
 
-use unp_tests::{bin, client, free_port, in_netns, server, udp_server, wait_until, Proc, TIMEOUT};
-
-/// `len` bytes of every value, NULs and newlines included.
-fn binary(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i * 7 + 3) as u8).collect()
-}
-
-/// A test UDP socket on loopback, its reads bounded.
-fn test_socket() -> UdpSocket {
-    let sock = UdpSocket::bind("127.0.0.1:0").expect("bind");
-    sock.set_read_timeout(Some(TIMEOUT))
-        .expect("set_read_timeout");
-    sock
-}
-
-/// Each datagram of `sizes` goes to `port` and comes back cut to `maxline`
-/// bytes, otherwise unchanged.
-fn assert_udp_echoes(port: u16, maxline: usize) {
-    let sock = test_socket();
-    let mut reply = vec![0u8; 65536];
-    for len in [0, 1, 20, 21, 1472, 4096, 4097, 65507] {
-        let sent = binary(len);
-        sock.send_to(&sent, ("127.0.0.1", port)).expect("send_to");
-        let (n, from) = sock.recv_from(&mut reply).expect("reply");
-        assert_eq!(from.port(), port);
-        assert_eq!(
-            &reply[..n],
-            &sent[..len.min(maxline)],
-            "datagram of {len} bytes"
-        );
-    }
-}
-
-/// The client's stdout as text, after checking its stderr and exit status.
-fn run(name: &str, args: &[&str], input: &[u8], stderr: &str) -> String {
-    let out = client(name)
-        .args(args)
-        .write_stdin(input)
-        .output()
-        .expect("run");
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        stderr,
-        "{name} stderr"
-    );
-    assert!(out.status.success(), "{name}: {:?}", out.status);
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use unp_tests::{
+    assert_udp_echoes, bin, client, free_port, in_netns, run_client, server, udp_server,
+    udp_socket, wait_until, Proc, TIMEOUT,
+};
 
 /// A UDP peer that answers `replies` datagrams with `answer(request)` and
 /// returns the requests it got; `None` drops that request unanswered.
@@ -64,7 +20,7 @@ fn udp_peer(
     replies: usize,
     answer: impl Fn(&[u8]) -> Option<Vec<u8>> + Send + 'static,
 ) -> (u16, JoinHandle<Vec<Vec<u8>>>) {
-    let sock = test_socket();
+    let sock = udp_socket();
     let port = sock.local_addr().unwrap().port();
     let peer = thread::spawn(move || {
         let mut requests = Vec::new();
@@ -87,13 +43,13 @@ fn udp_peer(
 /// prints `socket timeout`, and the second line is answered.
 fn times_out_and_carries_on(name: &str) {
     let (port, peer) = udp_peer(2, |req| (req != b"lost\n").then(|| req.to_vec()));
-    let out = run(
+    let out = run_client(
         name,
         &["127.0.0.1", &port.to_string()],
         b"lost\nanswered\n",
         "socket timeout\n",
     );
-    assert_eq!(out, "answered\n");
+    assert_eq!(out, b"answered\n");
     assert_eq!(peer.join().unwrap(), [&b"lost\n"[..], b"answered\n"]);
 }
 
@@ -134,7 +90,7 @@ fn timeout_clients_pass_binary_lines_through_unchanged() {
 fn udpserv01_prints_destination_interface_and_truncation() {
     let port = free_port();
     let server = udp_server("advio-udpserv01", &[&port.to_string()], port);
-    let sock = test_socket();
+    let sock = udp_socket();
     let from = sock.local_addr().unwrap();
     let mut reply = [0u8; 100];
     for (sent, want) in [
@@ -160,8 +116,8 @@ fn timeout_clients_and_udpserv01_echo_short_lines() {
     let port = free_port();
     let _server = udp_server("advio-udpserv01", &[&port.to_string()], port);
     for name in ["advio-udpcli01", "advio-udpcli02", "advio-udpcli03"] {
-        let out = run(name, &["127.0.0.1", &port.to_string()], b"one\ntwo\n", "");
-        assert_eq!(out, "one\ntwo\n", "{name}");
+        let out = run_client(name, &["127.0.0.1", &port.to_string()], b"one\ntwo\n", "");
+        assert_eq!(out, b"one\ntwo\n", "{name}");
     }
 }
 
@@ -260,13 +216,13 @@ fn tcp_echo_peer() -> (u16, JoinHandle<()>) {
 #[test]
 fn tcpcli01_connects_within_its_timeout_and_echoes() {
     let (port, peer) = tcp_echo_peer();
-    let out = run(
+    let out = run_client(
         "advio-tcpcli01",
         &["127.0.0.1", &port.to_string()],
         b"one\ntwo\n",
         "",
     );
-    assert_eq!(out, "one\ntwo\n");
+    assert_eq!(out, b"one\ntwo\n");
     peer.join().unwrap();
 }
 
@@ -351,13 +307,13 @@ fn tcpserv02_holds_replies_until_its_buffer_fills_or_the_child_exits() {
 fn tcpcli02_gets_every_held_reply_after_its_half_close() {
     let (_server, port) = tcpserv02();
     let input: String = (0..200).map(|i| format!("line {i}\n")).collect();
-    let out = run(
+    let out = run_client(
         "advio-tcpcli02",
         &["127.0.0.1", &port.to_string()],
         input.as_bytes(),
         "",
     );
-    assert_eq!(out, input);
+    assert_eq!(out, input.as_bytes());
 }
 
 #[test]
@@ -391,7 +347,7 @@ fn daytimetcpcli_peeks_then_reads() {
         let (mut conn, _) = listener.accept().unwrap();
         conn.write_all(DAYTIME.as_bytes()).unwrap();
     });
-    let out = run(
+    let out = run_client(
         "advio-daytimetcpcli",
         &["127.0.0.1", &port.to_string()],
         b"",
@@ -400,6 +356,7 @@ fn daytimetcpcli_peeks_then_reads() {
     assert_eq!(
         out,
         format!("connected to 127.0.0.1\n26 bytes from PEEK, 26 bytes pending\n{DAYTIME}")
+            .as_bytes()
     );
     peer.join().unwrap();
 }
@@ -411,10 +368,11 @@ fn daytimeudpcli3_and_4_peek_at_the_datagram_then_read_it() {
         ("daytimeudpcli4", "connected to"),
     ] {
         let (port, peer) = udp_peer(1, |_| Some(DAYTIME.as_bytes().to_vec()));
-        let out = run(name, &["127.0.0.1", &port.to_string()], b"", "");
+        let out = run_client(name, &["127.0.0.1", &port.to_string()], b"", "");
         assert_eq!(
             out,
             format!("{first} 127.0.0.1\n26 bytes from PEEK, 26 bytes pending\n{DAYTIME}")
+                .as_bytes()
         );
         assert_eq!(peer.join().unwrap(), [[0u8]], "{name}: a 1-byte request");
     }

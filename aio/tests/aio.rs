@@ -4,13 +4,13 @@
 //! no descriptor left behind by clients that vanish, and io_uring's
 //! fallback where the kernel refuses it.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpStream;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
-use unp_tests::conformance::{self, connect, EchoServer};
-use unp_tests::{bin, client, wait_until, TIMEOUT};
+use unp_tests::conformance::{self, EchoServer};
+use unp_tests::{bin, client, connect, exchange, proc_entries, reset, wait_until, TIMEOUT};
 
 fn async_server(name: &'static str) -> EchoServer {
     EchoServer {
@@ -47,26 +47,13 @@ conformance_tests!(aioserv01 uringserv01; (
     many_clients slow_reader
 ));
 
-/// Entries of a `/proc/<pid>/` directory: `fd` or `task`.
-fn count(pid: i32, dir: &str) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/{dir}"))
-        .map(|entries| entries.count())
-        .unwrap_or(0)
-}
-
-fn echo(client: &mut TcpStream, line: &[u8]) {
-    client.write_all(line).unwrap();
-    let mut got = vec![0; line.len()];
-    client.read_exact(&mut got).unwrap();
-    assert_eq!(got, line);
-}
-
 /// `n` clients connected and served once, then left idle, each with a read
 /// in flight on the server.
 fn idle_clients(port: u16, n: usize) -> Vec<TcpStream> {
     let mut clients: Vec<TcpStream> = (0..n).map(|_| connect(port)).collect();
     for (i, client) in clients.iter_mut().enumerate() {
-        echo(client, format!("client {i}\n").as_bytes());
+        let line = format!("client {i}\n");
+        exchange(client, line.as_bytes(), line.as_bytes());
     }
     clients
 }
@@ -80,9 +67,9 @@ fn aioserv01_holds_a_thread_per_read_in_flight() {
     let (proc, port) = async_server("aioserv01").start();
     let idle = idle_clients(port, 30);
     wait_until("a thread per idle client", || {
-        count(proc.pid(), "task") >= 2 + 30
+        proc_entries(proc.pid(), "task") >= 2 + 30
     });
-    echo(&mut connect(port), b"client 31\n");
+    exchange(&mut connect(port), b"client 31\n", b"client 31\n");
     drop(idle);
 }
 
@@ -92,8 +79,8 @@ fn aioserv01_holds_a_thread_per_read_in_flight() {
 fn uringserv01_serves_idle_clients_with_one_thread() {
     let (proc, port) = async_server("uringserv01").start();
     let mut idle = idle_clients(port, 30);
-    assert_eq!(count(proc.pid(), "task"), 1);
-    echo(&mut idle[29], b"still served\n");
+    assert_eq!(proc_entries(proc.pid(), "task"), 1);
+    exchange(&mut idle[29], b"still served\n", b"still served\n");
 }
 
 /// Clients that vanish while the server has an operation in flight on them
@@ -103,7 +90,7 @@ fn uringserv01_serves_idle_clients_with_one_thread() {
 fn vanishing_clients_leave_nothing(name: &'static str) {
     let (mut proc, port) = async_server(name).start();
     let pid = proc.pid();
-    let before = count(pid, "fd");
+    let before = proc_entries(pid, "fd");
     let bulk = vec![b'x'; 1 << 20];
     for i in 0..60 {
         let mut client = connect(port);
@@ -119,21 +106,15 @@ fn vanishing_clients_leave_nothing(name: &'static str) {
         reset(client);
     }
     wait_until("the server to close every vanished client", || {
-        count(pid, "fd") == before
+        proc_entries(pid, "fd") == before
     });
     if name == "aioserv01" {
         wait_until("the aio threads to go idle and exit", || {
-            count(pid, "task") == 2
+            proc_entries(pid, "task") == 2
         });
     }
     assert!(proc.is_running(), "{name} died: {}", proc.stderr());
-    echo(&mut connect(port), b"after\n");
-}
-
-/// Close with `SO_LINGER` 0: the server gets an RST.
-fn reset(client: TcpStream) {
-    let sock = socket2::Socket::from(client);
-    sock.set_linger(Some(std::time::Duration::ZERO)).unwrap();
+    exchange(&mut connect(port), b"after\n", b"after\n");
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use std::ffi::CString;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use unp_tests::{bin, client, free_port, in_netns, server};
+use unp_tests::{bin, client, free_port, in_netns, run_client, server};
 
 /// Parse a daytime reply (`Thu Nov 26 21:56:32 2026\r\n`) as local time.
 fn parse_daytime(reply: &str) -> i64 {
@@ -37,15 +37,10 @@ fn assert_is_now(reply: &str) {
     );
 }
 
+/// The text a client prints to stdout, run with no input: it must succeed
+/// and print nothing to stderr.
 fn stdout_of(name: &str, args: &[&str]) -> String {
-    let out = client(name)
-        .args(args)
-        .assert()
-        .success()
-        .stderr("")
-        .get_output()
-        .clone();
-    String::from_utf8(out.stdout).unwrap()
+    String::from_utf8(run_client(name, args, b"", "")).unwrap()
 }
 
 #[test]

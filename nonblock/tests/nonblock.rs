@@ -15,7 +15,10 @@ use std::time::Duration;
 
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use socket2::{Domain, SockAddr, Socket, Type};
-use unp_tests::{bin, client, free_port, in_netns, server, wait_until, TIMEOUT};
+use unp_tests::{
+    bin, blocked_in, client, connect, exchange, free_port, in_netns, proc_stat, server, wait_until,
+    TIMEOUT,
+};
 
 // ---------------------------------------------------------------- helpers
 
@@ -772,20 +775,7 @@ fn share_listener(pid: i32, port: u16) -> TcpListener {
 
 /// Whether `pid` is blocked in `accept` or `accept4`, per `/proc/<pid>/syscall`.
 fn in_accept(pid: i32) -> bool {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
-    let nr: i64 = text
-        .split(' ')
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(-1);
-    nr == libc::SYS_accept4 || nr == libc::SYS_accept
-}
-
-fn echo_once(stream: &mut TcpStream, line: &str) {
-    stream.write_all(line.as_bytes()).unwrap();
-    let mut got = vec![0u8; line.len()];
-    stream.read_exact(&mut got).unwrap();
-    assert_eq!(got, line.as_bytes());
+    blocked_in(pid).is_some_and(|nr| nr == libc::SYS_accept4 || nr == libc::SYS_accept)
 }
 
 fn readable_count(out: &str) -> usize {
@@ -801,9 +791,8 @@ fn readable_count(out: &str) -> usize {
 fn race(name: &str) -> (unp_tests::Proc, TcpStream, u16) {
     let port = free_port();
     let serv = server(name, &[&port.to_string()], port);
-    let mut a = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    a.set_read_timeout(Some(TIMEOUT)).unwrap();
-    echo_once(&mut a, "first\n");
+    let mut a = connect(port);
+    exchange(&mut a, b"first\n", b"first\n");
     let thief = share_listener(serv.pid(), port);
 
     client("nonblock-tcpcli03")
@@ -853,7 +842,7 @@ fn tcpservselect03_blocks_in_accept_and_starves_its_clients() {
 #[test]
 fn tcpservselect04_ignores_the_vanished_connection_and_serves_on() {
     let (serv, mut a, _port) = race("tcpservselect04");
-    echo_once(&mut a, "second\n"); // no new connection needed
+    exchange(&mut a, b"second\n", b"second\n"); // no new connection needed
     assert_eq!(readable_count(&serv.stdout()), 2);
 }
 
@@ -881,13 +870,7 @@ fn tcpservselect03_on_linux_accepts_the_reset_connection_and_serves_on() {
 
 /// (CPU ticks used, voluntary context switches) of `pid`.
 fn cpu_and_sleeps(pid: i32) -> (u64, u64) {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .unwrap()
-        .1
-        .split_whitespace()
-        .collect();
+    let fields = proc_stat(pid).expect("the server's /proc/<pid>/stat");
     let ticks = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     let sleeps = status

@@ -9,8 +9,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::thread;
 
-use unp_tests::conformance::{connect, is_stuck, EchoServer};
-use unp_tests::{bin, client, free_port, server, wait_until, Proc, TIMEOUT};
+use unp_tests::conformance::{is_stuck, EchoServer};
+use unp_tests::{bin, client, connect, free_port, run_client, server, wait_until, Proc, TIMEOUT};
 
 /// The three `str_cli` clients of the crate.
 const CLIENTS: [&str; 3] = ["select-tcpcli01", "tcpcli02", "tcpcliepoll01"];
@@ -128,15 +128,12 @@ fn batch_input_comes_back_whole_only_with_shutdown() {
             .stdout(input.clone())
             .stderr("");
     }
-    let out = client("select-tcpcli01")
-        .args(["127.0.0.1", &port.to_string()])
-        .write_stdin(input.clone())
-        .assert()
-        .success()
-        .stderr("")
-        .get_output()
-        .stdout
-        .clone();
+    let out = run_client(
+        "select-tcpcli01",
+        &["127.0.0.1", &port.to_string()],
+        input.as_bytes(),
+        "",
+    );
     let out = String::from_utf8(out).unwrap();
     assert!(input.starts_with(&out), "not a prefix of the input");
     assert!(

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 
 use nix::sys::signal::Signal;
-use unp_tests::{client, free_port, server, wait_until, Proc};
+use unp_tests::{client, free_port, proc_stat, server, wait_until, Proc};
 
 /// The processes of process group `pgid` (a server started by the harness
 /// leads its own group, and its children stay in it), with their states.
@@ -15,11 +15,9 @@ fn group(pgid: i32) -> Vec<(i32, char)> {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
             continue;
         };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        let Some(fields) = proc_stat(pid) else {
             continue;
         };
-        // pid (comm) state ppid pgrp ...: comm may hold spaces or parentheses.
-        let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..].split(' ').collect();
         if fields[2].parse() == Ok(pgid) {
             members.push((pid, fields[0].chars().next().unwrap()));
         }
@@ -342,7 +340,8 @@ fn sigterm_stops_a_forking_server_and_its_children() {
         });
         srv.signal(Signal::SIGTERM);
         assert!(srv.wait_exit().success(), "{name}");
-        assert!(srv.stdout().contains("\nuser time = "), "{name}");
+        // The collector may not have read the last line yet when the exit shows.
+        wait_until("the CPU line", || srv.stdout().contains("\nuser time = "));
         assert_eq!(group(srv.pid()), [], "{name} left children behind");
     }
 }

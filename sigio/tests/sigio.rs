@@ -8,7 +8,7 @@ use std::thread;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
-use unp_tests::{client, free_port, in_netns, udp_server, wait_until, Proc};
+use unp_tests::{client, free_port, in_netns, proc_stat, udp_server, wait_until, Proc};
 
 fn start_server() -> (Proc, u16) {
     let port = free_port();
@@ -121,8 +121,7 @@ fn full_queue_stops_with_receive_overflow() {
     let (mut srv, port) = start_server();
     srv.signal(Signal::SIGSTOP);
     wait_until("the server to stop", || {
-        std::fs::read_to_string(format!("/proc/{}/stat", srv.pid()))
-            .is_ok_and(|stat| stat.rsplit(") ").next().is_some_and(|s| s.starts_with('T')))
+        proc_stat(srv.pid()).is_some_and(|fields| fields[0] == "T")
     });
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
     for i in 0..20 {
@@ -131,6 +130,8 @@ fn full_queue_stops_with_receive_overflow() {
     }
     srv.signal(Signal::SIGCONT);
     assert_eq!(srv.wait_exit().code(), Some(1));
+    // The collector may not have read the message yet when the exit shows.
+    wait_until("its message", || srv.stderr().ends_with('\n'));
     assert_eq!(srv.stderr(), "receive overflow\n");
 }
 

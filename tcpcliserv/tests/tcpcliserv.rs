@@ -12,10 +12,12 @@ use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::thread;
-use std::time::Duration;
 
 use nix::sys::signal::Signal;
-use unp_tests::{bin, client, free_port, in_netns, server, wait_until, Proc, TIMEOUT};
+use unp_tests::{
+    bin, client, connect, exchange, free_port, in_netns, proc_entries, proc_stat, reset, server,
+    wait_until, Proc, TIMEOUT,
+};
 
 /// The servers that echo what they read.
 const ECHO_SERVERS: [&str; 6] = [
@@ -47,22 +49,6 @@ fn start(name: &str) -> (Proc, String) {
     (srv, port.to_string())
 }
 
-/// A test-side client of the server on `port`, whose reads give up after
-/// [`TIMEOUT`].
-fn connect(port: &str) -> TcpStream {
-    let sock = TcpStream::connect(format!("127.0.0.1:{port}")).expect("connect");
-    sock.set_read_timeout(Some(TIMEOUT)).unwrap();
-    sock
-}
-
-/// Send `request` and read exactly `reply.len()` bytes, which must be `reply`.
-fn exchange(sock: &mut TcpStream, request: &[u8], reply: &[u8]) {
-    sock.write_all(request).expect("write");
-    let mut got = vec![0; reply.len()];
-    sock.read_exact(&mut got).expect("read the reply");
-    assert_eq!(got, reply);
-}
-
 /// Send all of `data` from a thread while reading everything the server
 /// sends back until its end of file, after a half-close.
 fn send_all_then_half_close(mut sock: TcpStream, data: &[u8]) -> Vec<u8> {
@@ -78,20 +64,11 @@ fn send_all_then_half_close(mut sock: TcpStream, data: &[u8]) -> Vec<u8> {
     back
 }
 
-/// A connection that ends with an RST instead of a FIN (`SO_LINGER` 0).
-fn reset(sock: TcpStream) {
-    socket2::SockRef::from(&sock)
-        .set_linger(Some(Duration::ZERO))
-        .unwrap();
-}
-
 /// The state letter of process `pid` (`S`, `R`, `T`, `Z`, ...), from
 /// `/proc/<pid>/stat`, and its parent.
 fn stat(pid: i32) -> Option<(char, i32)> {
-    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace();
-    let state = fields.next()?.chars().next()?;
-    Some((state, fields.next()?.parse().ok()?))
+    let fields = proc_stat(pid)?;
+    Some((fields[0].chars().next()?, fields[1].parse().ok()?))
 }
 
 /// The children of `pid`, each with its state letter.
@@ -111,11 +88,6 @@ fn zombies(pid: i32) -> usize {
         .iter()
         .filter(|(_, state)| *state == 'Z')
         .count()
-}
-
-/// How many descriptors `pid` has open.
-fn open_fds(pid: i32) -> usize {
-    fs::read_dir(format!("/proc/{pid}/fd")).unwrap().count()
 }
 
 /// The pids of the `child N terminated` lines a server has printed.
@@ -383,10 +355,10 @@ fn tcpcli06_sends_foo_without_newline_and_stalls_nobody() {
 
     for name in ["tcpservselect01", "tcpservpoll01"] {
         let (srv, port) = start(name);
-        let before = open_fds(srv.pid());
+        let before = proc_entries(srv.pid(), "fd");
         let _cli = Proc::spawn("tcpcli06", &["127.0.0.1", &port]);
         wait_until("the server to accept tcpcli06", || {
-            open_fds(srv.pid()) == before + 1
+            proc_entries(srv.pid(), "fd") == before + 1
         });
         client("tcpcli01")
             .args(["127.0.0.1", &port])
@@ -700,12 +672,12 @@ fn a_thousand_clients_leak_no_descriptor_and_no_zombie() {
     servers.push(("tcpserv09", &sum_request, &sum_reply));
     for (name, request, reply) in servers {
         let (srv, port) = start(name);
-        let before = open_fds(srv.pid());
+        let before = proc_entries(srv.pid(), "fd");
         for _ in 0..1000 {
             exchange(&mut connect(&port), request, reply);
         }
         wait_until(&format!("{name} back to {before} descriptors"), || {
-            open_fds(srv.pid()) == before
+            proc_entries(srv.pid(), "fd") == before
         });
         if matches!(name, "tcpserv04" | "tcpserv08" | "tcpserv09") {
             wait_until(&format!("{name} to reap every child"), || {
@@ -732,7 +704,7 @@ fn select_and_poll_servers_hold_many_concurrent_clients() {
                 exchange(sock, line.as_bytes(), line.as_bytes());
             }
         }
-        assert!(open_fds(srv.pid()) > 200);
+        assert!(proc_entries(srv.pid(), "fd") > 200);
         drop(socks);
         exchange(&mut connect(&port), b"after\n", b"after\n");
     }
@@ -758,7 +730,7 @@ fn poll_server_at_its_descriptor_limit_serves_the_rest_later() {
     let mut srv = Proc::spawn_cmd(&mut cmd);
     srv.wait_bound("tcp", port, "0A");
     let port = port.to_string();
-    let room = LIMIT as usize - open_fds(srv.pid());
+    let room = LIMIT as usize - proc_entries(srv.pid(), "fd");
 
     let mut socks: Vec<TcpStream> = (0..room + 5).map(|_| connect(&port)).collect();
     for (i, sock) in socks.iter_mut().enumerate() {

@@ -32,7 +32,9 @@ use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
-use crate::{bin, free_port, wait_until, Proc, TIMEOUT};
+use crate::{
+    bin, binary_data, blocked_in, connect, exchange, free_port, reset, wait_until, Proc, TIMEOUT,
+};
 
 /// An echo server under test.
 #[derive(Clone, Debug, Default)]
@@ -121,7 +123,7 @@ pub fn echoes_lines(server: &EchoServer) {
     let (mut proc, port) = server.start();
     let mut client = connect(port);
     for line in ["hello\n", "\n", "a line with spaces and\ttabs\n", "last\n"] {
-        assert_eq!(echo(&mut client, line.as_bytes()), line.as_bytes());
+        exchange(&mut client, line.as_bytes(), line.as_bytes());
     }
     assert_serving(&mut proc, port);
 }
@@ -131,8 +133,8 @@ pub fn echoes_lines(server: &EchoServer) {
 pub fn echoes_partial_line(server: &EchoServer) {
     let (mut proc, port) = server.start();
     let mut client = connect(port);
-    assert_eq!(echo(&mut client, b"no newline yet"), b"no newline yet");
-    assert_eq!(echo(&mut client, b", now one\n"), b", now one\n");
+    exchange(&mut client, b"no newline yet", b"no newline yet");
+    exchange(&mut client, b", now one\n", b", now one\n");
     assert_serving(&mut proc, port);
 }
 
@@ -170,13 +172,13 @@ pub fn survives_reset(server: &EchoServer) {
         if pending {
             client.write_all(&binary_data(10_000)).expect("write");
         } else {
-            assert_eq!(echo(&mut client, b"then reset\n"), b"then reset\n");
+            exchange(&mut client, b"then reset\n", b"then reset\n");
         }
         reset(client);
     }
     assert_serving(&mut proc, port);
     let mut bystander = bystander;
-    assert_eq!(echo(&mut bystander, b"still here\n"), b"still here\n");
+    exchange(&mut bystander, b"still here\n", b"still here\n");
 }
 
 /// A client that sends 4 MiB, reads nothing and closes makes the server's
@@ -199,7 +201,7 @@ pub fn survives_client_vanishing_mid_write(server: &EchoServer) {
     sender.join().expect("sender thread");
     reset(client);
     assert_serving(&mut proc, port);
-    assert_eq!(echo(&mut bystander, b"after\n"), b"after\n");
+    exchange(&mut bystander, b"after\n", b"after\n");
 }
 
 /// `max_clients` clients at once, each with its own line, all echoed.
@@ -262,7 +264,7 @@ pub fn refuses_client_beyond_max(server: &EchoServer) {
         .read_to_end(&mut rest)
         .expect("the server's end of file");
     let mut newcomer = connect(port);
-    assert_eq!(echo(&mut newcomer, b"newcomer\n"), b"newcomer\n");
+    exchange(&mut newcomer, b"newcomer\n", b"newcomer\n");
     assert_running(&mut proc);
     clients.into_iter().for_each(reset);
 }
@@ -317,7 +319,7 @@ pub fn slow_reader(server: &EchoServer) {
             .expect("echo while the slow reader is stuck");
         assert_eq!(reply, b"anyone there?\n");
         let mut newcomer = connect(port);
-        assert_eq!(echo(&mut newcomer, b"me too\n"), b"me too\n");
+        exchange(&mut newcomer, b"me too\n", b"me too\n");
         assert!(
             socket_queues(&slow).1 > 0,
             "the slow reader's data should still wait for the server"
@@ -334,7 +336,7 @@ pub fn slow_reader(server: &EchoServer) {
             .expect("echo once the slow reader has gone");
         assert_eq!(reply, b"anyone there?\n");
     }
-    assert_eq!(echo(&mut other, b"and again\n"), b"and again\n");
+    exchange(&mut other, b"and again\n", b"and again\n");
     assert_serving(&mut proc, port);
 }
 
@@ -359,15 +361,6 @@ fn raise_fd_limit() {
     });
 }
 
-/// A client connected to the server, reads bounded by [`TIMEOUT`].
-pub fn connect(port: u16) -> TcpStream {
-    let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    stream
-        .set_read_timeout(Some(TIMEOUT))
-        .expect("set_read_timeout");
-    stream
-}
-
 /// `n` clients connected to the server.
 fn connect_many(port: u16, n: usize) -> Vec<TcpStream> {
     (0..n).map(|_| connect(port)).collect()
@@ -388,14 +381,6 @@ fn echo_each(clients: &mut [TcpStream], tag: &str) {
             .unwrap_or_else(|err| panic!("client {i} not served: {err}"));
         assert_eq!(String::from_utf8_lossy(&got), want);
     }
-}
-
-/// Send `data` and read back exactly as many bytes.
-fn echo(client: &mut TcpStream, data: &[u8]) -> Vec<u8> {
-    client.write_all(data).expect("write");
-    let mut got = vec![0u8; data.len()];
-    client.read_exact(&mut got).expect("read the echo");
-    got
 }
 
 /// Send `data` from a thread while reading the echo, so that neither side
@@ -431,39 +416,7 @@ fn assert_running(proc: &mut Proc) {
 fn assert_serving(proc: &mut Proc, port: u16) {
     assert_running(proc);
     let mut client = connect(port);
-    assert_eq!(echo(&mut client, b"ping\n"), b"ping\n");
-}
-
-/// Close `client` with `SO_LINGER` 0: the peer gets an RST.
-fn reset(client: TcpStream) {
-    let linger = libc::linger {
-        l_onoff: 1,
-        l_linger: 0,
-    };
-    // SAFETY: setsockopt reads `linger` for its declared size; the
-    // descriptor is open for the duration of the call.
-    unsafe {
-        libc::setsockopt(
-            client.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_LINGER,
-            (&linger as *const libc::linger).cast(),
-            std::mem::size_of::<libc::linger>() as libc::socklen_t,
-        );
-    }
-}
-
-/// Deterministic bytes covering every value.
-fn binary_data(len: usize) -> Vec<u8> {
-    let mut x: u32 = 0x9e37_79b9;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect()
+    exchange(&mut client, b"ping\n", b"ping\n");
 }
 
 /// The bytes in `sock`'s receive queue not yet read and in its send queue
@@ -493,15 +446,15 @@ pub fn is_stuck(sock: &impl AsRawFd) -> bool {
 }
 
 /// Whether process `pid` sits in a write-family system call (write, writev,
-/// sendto, sendmsg on x86-64 and aarch64), per `/proc/<pid>/syscall`.
+/// sendto, sendmsg), per `/proc/<pid>/syscall`.
 fn in_write_syscall(pid: i32) -> bool {
-    #[cfg(target_arch = "aarch64")]
-    const WRITES: &[&str] = &["64", "66", "206", "211"];
-    #[cfg(not(target_arch = "aarch64"))]
-    const WRITES: &[&str] = &["1", "20", "44", "46"];
-    let syscall = std::fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
-    syscall
-        .split_whitespace()
-        .next()
-        .is_some_and(|nr| WRITES.contains(&nr))
+    blocked_in(pid).is_some_and(|nr| {
+        [
+            libc::SYS_write,
+            libc::SYS_writev,
+            libc::SYS_sendto,
+            libc::SYS_sendmsg,
+        ]
+        .contains(&nr)
+    })
 }

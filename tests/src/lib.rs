@@ -9,12 +9,17 @@
 //! - [`client`] is an `assert_cmd` command with a timeout, so a hung client
 //!   fails the test instead of hanging it;
 //! - [`in_netns`] runs a shell script in a private network namespace, where
-//!   the book's fixed ports (7, 13, 9877) are free.
+//!   the book's fixed ports (7, 13, 9877) are free;
+//! - small helpers the chapters share: [`run_client`], [`connect`], [`exchange`] and
+//!   [`reset`] on a TCP connection, [`binary_data`], [`udp_socket`] and [`assert_udp_echoes`],
+//!   and what `/proc` says of a process ([`proc_stat`], [`proc_entries`],
+//!   [`blocked_in`]).
 
 pub mod conformance;
 
-use std::io::Read;
-use std::net::{TcpListener, UdpSocket};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -257,4 +262,136 @@ pub fn bin_dir() -> PathBuf {
         .and_then(|deps| deps.parent())
         .expect("target dir")
         .to_path_buf()
+}
+
+// ---- helpers the chapters' tests share --------------------------------------
+
+/// A test-side client of the server on 127.0.0.1 `port` (a number, or the
+/// text passed to a program as its port argument), its reads bounded by
+/// [`TIMEOUT`].
+pub fn connect(port: impl std::fmt::Display) -> TcpStream {
+    let stream = TcpStream::connect(format!("127.0.0.1:{port}")).expect("connect");
+    stream
+        .set_read_timeout(Some(TIMEOUT))
+        .expect("set_read_timeout");
+    stream
+}
+
+/// Run the client `name` with `args` and `input` on its stdin, until it
+/// exits: its stderr must be `stderr` and its exit status 0. Returns its
+/// stdout, bytes as they came.
+pub fn run_client(name: &str, args: &[&str], input: &[u8], stderr: &str) -> Vec<u8> {
+    let out = client(name)
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .expect("run");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        stderr,
+        "{name} stderr"
+    );
+    assert!(out.status.success(), "{name}: {:?}", out.status);
+    out.stdout
+}
+
+/// Send `request` on `sock` and read exactly `reply.len()` bytes, which must
+/// be `reply`: one round trip with an echo server (`reply` = `request`) or
+/// any request-reply server.
+pub fn exchange(sock: &mut TcpStream, request: &[u8], reply: &[u8]) {
+    sock.write_all(request).expect("write");
+    let mut got = vec![0; reply.len()];
+    sock.read_exact(&mut got).expect("read the reply");
+    assert!(got == reply, "reply {got:?}, expected {reply:?}");
+}
+
+/// Close `sock` with `SO_LINGER` 0: the peer gets an RST instead of a FIN.
+pub fn reset(sock: TcpStream) {
+    let linger = libc::linger {
+        l_onoff: 1,
+        l_linger: 0,
+    };
+    // SAFETY: setsockopt reads `linger` for its declared size; the
+    // descriptor is open for the duration of the call.
+    unsafe {
+        libc::setsockopt(
+            sock.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+}
+
+/// `len` deterministic bytes covering every value, NULs and newlines
+/// included.
+pub fn binary_data(len: usize) -> Vec<u8> {
+    let mut x: u32 = 0x9e37_79b9;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x as u8
+        })
+        .collect()
+}
+
+/// A UDP socket on 127.0.0.1 for talking to a server, its reads bounded by
+/// [`TIMEOUT`].
+pub fn udp_socket() -> UdpSocket {
+    let sock = UdpSocket::bind("127.0.0.1:0").expect("bind");
+    sock.set_read_timeout(Some(TIMEOUT))
+        .expect("set_read_timeout");
+    sock
+}
+
+/// Datagrams from empty to the largest UDP payload go to the server on
+/// `port`, and each comes back from that port cut to `maxline` bytes
+/// (`MAXLINE`, 4096, for the book's `dg_echo`), otherwise unchanged.
+pub fn assert_udp_echoes(port: u16, maxline: usize) {
+    let sock = udp_socket();
+    let mut reply = vec![0u8; 65536];
+    for len in [0, 1, 20, 21, 1472, 4096, 4097, 65507] {
+        let sent = binary_data(len);
+        sock.send_to(&sent, ("127.0.0.1", port)).expect("send_to");
+        let (n, from) = sock.recv_from(&mut reply).expect("reply");
+        assert_eq!(from.port(), port);
+        assert!(
+            reply[..n] == sent[..len.min(maxline)],
+            "datagram of {len} bytes"
+        );
+    }
+}
+
+/// The fields of `/proc/<pid>/stat` after the command name, so that
+/// `[0]` is the state letter, `[1]` the parent, `[2]` the process group,
+/// `[11]` and `[12]` the user and system CPU ticks (see
+/// [`proc_pid_stat(5)`](https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html)).
+/// `None` once the process is gone.
+pub fn proc_stat(pid: i32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name, in parentheses, may itself hold spaces or ')'.
+    let (_, fields) = stat.rsplit_once(')')?;
+    Some(fields.split_whitespace().map(str::to_owned).collect())
+}
+
+/// How many entries `/proc/<pid>/<dir>` has: open descriptors for `fd`,
+/// threads for `task`; 0 once the process is gone.
+pub fn proc_entries(pid: i32, dir: &str) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/{dir}"))
+        .map(|entries| entries.count())
+        .unwrap_or(0)
+}
+
+/// The number of the system call `pid` is blocked in (`libc::SYS_*`), per
+/// `/proc/<pid>/syscall`; `None` while it runs, or once it is gone.
+pub fn blocked_in(pid: i32) -> Option<i64> {
+    std::fs::read_to_string(format!("/proc/{pid}/syscall"))
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }

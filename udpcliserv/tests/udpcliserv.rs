@@ -1,60 +1,17 @@
 //! Chapter 8: every UDP client against a real server on loopback, and each
 //! lesson of the chapter shown by real processes.
 
-use std::net::{TcpStream, UdpSocket};
+use std::net::TcpStream;
 use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
 use unp_tests::conformance::{self, EchoServer};
-use unp_tests::{bin, client, free_port, in_netns, udp_server, wait_until, Proc, TIMEOUT};
-
-/// `len` bytes of every value, NULs and newlines included.
-fn binary(len: usize) -> Vec<u8> {
-    (0..len).map(|i| (i * 7 + 3) as u8).collect()
-}
-
-/// A test socket for talking to a UDP server, its reads bounded.
-fn test_socket() -> UdpSocket {
-    let sock = UdpSocket::bind("127.0.0.1:0").expect("bind");
-    sock.set_read_timeout(Some(TIMEOUT))
-        .expect("set_read_timeout");
-    sock
-}
-
-/// Datagrams of 0, 1, 1472 and 4096 bytes come back unchanged; longer ones
-/// come back cut to `MAXLINE` (4096), as the book's `dg_echo` cuts them.
-fn assert_udp_echoes(port: u16) {
-    let sock = test_socket();
-    let mut reply = vec![0u8; 65536];
-    for (len, want) in [
-        (0, 0),
-        (1, 1),
-        (1472, 1472),
-        (4096, 4096),
-        (4097, 4096),
-        (65507, 4096),
-    ] {
-        let sent = binary(len);
-        sock.send_to(&sent, ("127.0.0.1", port)).expect("send_to");
-        let (n, from) = sock.recv_from(&mut reply).expect("reply");
-        assert_eq!(from.port(), port);
-        assert_eq!(&reply[..n], &sent[..want], "datagram of {len} bytes");
-    }
-}
-
-/// The client's stdout, and its stderr empty and exit status 0.
-fn run_ok(name: &str, args: &[&str], input: &[u8]) -> Vec<u8> {
-    let out = client(name)
-        .args(args)
-        .write_stdin(input)
-        .output()
-        .expect("run");
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{name} stderr");
-    assert!(out.status.success(), "{name}: {:?}", out.status);
-    out.stdout
-}
+use unp_tests::{
+    assert_udp_echoes, bin, blocked_in, client, connect, exchange, free_port, in_netns, run_client,
+    udp_server, udp_socket, wait_until, Proc,
+};
 
 /// `text` is `prefix`, a decimal number, then `suffix`; returns the number.
 fn number_between(text: &str, prefix: &str, suffix: &str) -> u64 {
@@ -88,7 +45,7 @@ fn udpserv01() -> (Proc, u16, String) {
 #[test]
 fn udpcli01_and_udpserv01_echo_lines() {
     let (mut server, _, port) = udpserv01();
-    let out = run_ok("udpcli01", &["127.0.0.1", &port], b"hello\n\nworld\n");
+    let out = run_client("udpcli01", &["127.0.0.1", &port], b"hello\n\nworld\n", "");
     assert_eq!(out, b"hello\n\nworld\n");
     assert!(server.is_running());
 }
@@ -96,7 +53,7 @@ fn udpcli01_and_udpserv01_echo_lines() {
 #[test]
 fn udpserv01_echoes_binary_datagrams_and_cuts_long_ones_to_maxline() {
     let (mut server, port, _) = udpserv01();
-    assert_udp_echoes(port);
+    assert_udp_echoes(port, unp::MAXLINE);
     assert!(server.is_running());
 }
 
@@ -106,9 +63,13 @@ fn every_echo_client_passes_binary_lines_through_unchanged() {
     let mut line: Vec<u8> = (0..=255u8).filter(|&b| b != b'\n').collect();
     line.extend_from_slice(b"\nno newline at the end");
     for name in ["udpcli01", "udpcli02", "udpcli04"] {
-        assert_eq!(run_ok(name, &["127.0.0.1", &port], &line), line, "{name}");
+        assert_eq!(
+            run_client(name, &["127.0.0.1", &port], &line, ""),
+            line,
+            "{name}"
+        );
     }
-    let out = run_ok("udpcli05", &["127.0.0.1", &port], &line);
+    let out = run_client("udpcli05", &["127.0.0.1", &port], &line, "");
     let newline = out.iter().position(|&b| b == b'\n').expect("a first line");
     assert_eq!(&out[newline + 1..], line);
 }
@@ -124,16 +85,6 @@ fn spawn_with_stdin(name: &str, args: &[&str], input: &str) -> Proc {
             .arg(bin(name))
             .args(args),
     )
-}
-
-/// The system call `pid` is blocked in, from /proc/PID/syscall.
-fn blocked_in(pid: i32) -> Option<i64> {
-    std::fs::read_to_string(format!("/proc/{pid}/syscall"))
-        .ok()?
-        .split_whitespace()
-        .next()?
-        .parse()
-        .ok()
 }
 
 #[test]
@@ -170,17 +121,17 @@ fn udpcli01_hangs_when_no_server_runs_while_udpcli04_gets_connection_refused() {
 fn udpcli02_ignores_a_reply_from_another_address_of_the_server_host() {
     let (_server, _, port) = udpserv01();
     // Sent to 127.0.0.2, the wildcard-bound server answers from 127.0.0.1.
-    let out = run_ok("udpcli02", &["127.0.0.2", &port], b"hello\nworld\n");
+    let out = run_client("udpcli02", &["127.0.0.2", &port], b"hello\nworld\n", "");
     let ignored = format!("reply from 127.0.0.1:{port} (ignored)\n");
     assert_eq!(String::from_utf8_lossy(&out), ignored.repeat(2));
-    let out = run_ok("udpcli02", &["127.0.0.1", &port], b"hello\n");
+    let out = run_client("udpcli02", &["127.0.0.1", &port], b"hello\n", "");
     assert_eq!(out, b"hello\n");
 }
 
 #[test]
 fn udpcli03_prints_the_address_each_reply_came_from() {
     let (_server, _, port) = udpserv01();
-    let out = run_ok("udpcli03", &["127.0.0.2", &port], b"hello\nworld\n");
+    let out = run_client("udpcli03", &["127.0.0.2", &port], b"hello\nworld\n", "");
     let from = format!("received reply from 127.0.0.1, port {port}\n");
     assert_eq!(
         String::from_utf8_lossy(&out),
@@ -191,7 +142,8 @@ fn udpcli03_prints_the_address_each_reply_came_from() {
 #[test]
 fn udpcli05_binds_port_0_and_gets_an_ephemeral_port_before_sending() {
     let (_server, _, port) = udpserv01();
-    let out = String::from_utf8(run_ok("udpcli05", &["127.0.0.1", &port], b"hi\n")).unwrap();
+    let out =
+        String::from_utf8(run_client("udpcli05", &["127.0.0.1", &port], b"hi\n", "")).unwrap();
     let (first, rest) = out.split_once('\n').expect("two lines");
     let local_port = number_between(first, "local address 0.0.0.0:", "");
     assert!(local_port > 0);
@@ -200,14 +152,14 @@ fn udpcli05_binds_port_0_and_gets_an_ephemeral_port_before_sending() {
 
 #[test]
 fn udpcli09_prints_the_local_address_a_udp_connect_chose() {
-    let out = String::from_utf8(run_ok("udpcli09", &["127.0.0.1", "9"], b"")).unwrap();
+    let out = String::from_utf8(run_client("udpcli09", &["127.0.0.1", "9"], b"", "")).unwrap();
     assert!(number_between(&out, "local address 127.0.0.1:", "\n") > 0);
 }
 
 #[test]
 fn udpcli10_sends_65507_bytes_and_gets_back_the_4096_dg_echo_keeps() {
     let (_server, _, port) = udpserv01();
-    let out = run_ok("udpcli10", &["127.0.0.1", &port], b"");
+    let out = run_client("udpcli10", &["127.0.0.1", &port], b"", "");
     assert_eq!(out, b"received 4096 bytes\n");
     client("udpcli10")
         .args(["127.0.0.1", "no-such-service"])
@@ -222,7 +174,7 @@ fn burst_received_by(server: &str) -> u64 {
     let port = free_port();
     let arg = port.to_string();
     let mut counter = udp_server(server, &[&arg], port);
-    assert_eq!(run_ok("udpcli06", &["127.0.0.1", &arg], b""), b"");
+    assert_eq!(run_client("udpcli06", &["127.0.0.1", &arg], b"", ""), b"");
     wait_until("the server to read what its buffer kept", || {
         udp_rx_queue(port) == Some(0)
     });
@@ -243,9 +195,9 @@ fn udpcli06_burst_is_counted_by_udpserv06_and_udpserv07() {
 
 #[test]
 fn udpcli08_sends_2000_maximal_datagrams_without_an_error() {
-    let receiver = test_socket();
+    let receiver = udp_socket();
     let port = receiver.local_addr().unwrap().port().to_string();
-    assert_eq!(run_ok("udpcli08", &["127.0.0.1", &port], b""), b"");
+    assert_eq!(run_client("udpcli08", &["127.0.0.1", &port], b"", ""), b"");
     receiver.set_nonblocking(true).unwrap();
     let mut buf = vec![0u8; 65536];
     let mut received = 0;
@@ -268,23 +220,25 @@ fn udpservselect01() -> (Proc, u16) {
 #[test]
 fn udpservselect01_serves_udp_and_tcp_on_one_port() {
     let (server, port) = udpservselect01();
-    assert_udp_echoes(port);
-    let out = run_ok("udpcli01", &["127.0.0.1", &port.to_string()], b"over udp\n");
+    assert_udp_echoes(port, unp::MAXLINE);
+    let out = run_client(
+        "udpcli01",
+        &["127.0.0.1", &port.to_string()],
+        b"over udp\n",
+        "",
+    );
     assert_eq!(out, b"over udp\n");
-    let out = run_ok("udpcli10", &["127.0.0.1", &port.to_string()], b"");
+    let out = run_client("udpcli10", &["127.0.0.1", &port.to_string()], b"", "");
     assert_eq!(out, b"received 4096 bytes\n");
 
-    let mut tcp = conformance::connect(port);
-    std::io::Write::write_all(&mut tcp, b"over tcp\n").unwrap();
-    let mut reply = [0u8; 9];
-    std::io::Read::read_exact(&mut tcp, &mut reply).unwrap();
-    assert_eq!(&reply, b"over tcp\n");
-    assert_udp_echoes(port);
+    let mut tcp = connect(port);
+    exchange(&mut tcp, b"over tcp\n", b"over tcp\n");
+    assert_udp_echoes(port, unp::MAXLINE);
     drop(tcp);
     let out = server.wait_stdout(" terminated\n");
     number_between(&out, "child ", " terminated\n");
     // SIGCHLD interrupted select; the loop went back to it and serves on.
-    assert_udp_echoes(port);
+    assert_udp_echoes(port, unp::MAXLINE);
     TcpStream::connect(("127.0.0.1", port)).expect("still listening");
 }
 
