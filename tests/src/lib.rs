@@ -70,14 +70,20 @@ pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 /// dropping it kills its whole process group and reaps it.
 pub struct Proc {
     child: Child,
-    stdout: Arc<Mutex<Vec<u8>>>,
-    stderr: Arc<Mutex<Vec<u8>>>,
+    stdout: Collected,
+    stderr: Collected,
 }
 
-fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
-    let out = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&out);
-    thread::spawn(move || {
+/// What a thread has read so far from one of a program's pipes.
+struct Collected {
+    bytes: Arc<Mutex<Vec<u8>>>,
+    reader: thread::JoinHandle<()>,
+}
+
+fn collect(mut pipe: impl Read + Send + 'static) -> Collected {
+    let bytes = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&bytes);
+    let reader = thread::spawn(move || {
         let mut buf = [0u8; 4096];
         while let Ok(n) = pipe.read(&mut buf) {
             if n == 0 {
@@ -86,7 +92,13 @@ fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
             sink.lock().unwrap().extend_from_slice(&buf[..n]);
         }
     });
-    out
+    Collected { bytes, reader }
+}
+
+impl Collected {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes.lock().unwrap()).into_owned()
+    }
 }
 
 impl Proc {
@@ -119,12 +131,12 @@ impl Proc {
 
     /// What the program has written to stdout so far.
     pub fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.stdout.lock().unwrap()).into_owned()
+        self.stdout.text()
     }
 
     /// What the program has written to stderr so far.
     pub fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+        self.stderr.text()
     }
 
     /// Wait until stdout contains `text`.
@@ -141,12 +153,20 @@ impl Proc {
     }
 
     /// The exit status, once the program has exited; panics after [`TIMEOUT`].
+    /// Its output is then complete: the pipes are read to their end, unless
+    /// a child it forked still holds them open a second later.
     pub fn wait_exit(&mut self) -> ExitStatus {
         let mut status = None;
         wait_until("the program to exit", || {
             status = self.child.try_wait().expect("try_wait");
             status.is_some()
         });
+        let start = Instant::now();
+        while !(self.stdout.reader.is_finished() && self.stderr.reader.is_finished())
+            && start.elapsed() < Duration::from_secs(1)
+        {
+            thread::sleep(Duration::from_millis(5));
+        }
         status.unwrap()
     }
 
