@@ -90,6 +90,8 @@ const METHOD: &str = "\
 - CPU time is read from /proc for the server's whole process group (every process, every thread,
   and the children it has reaped), in nanoseconds where the kernel gives them.
 - Latency percentiles come from an HDR histogram of every round trip of the measured interval.
+- The lab watches the two CPUs: when other processes take more than 15% of one during a point,
+  the point is measured again, up to three times, and the report says how many were.
 ";
 
 fn main() {

@@ -102,6 +102,44 @@ pub fn group_peak_rss_kib(pgid: i32) -> u64 {
         .sum()
 }
 
+/// The time the CPUs `cpus` have spent busy (every state but idle and
+/// iowait) since boot, from the `cpuN` lines of `/proc/stat`
+/// ([proc_stat(5)](https://man7.org/linux/man-pages/man5/proc_stat.5.html)).
+pub fn cpus_busy(cpus: &[usize]) -> Duration {
+    let tick = Duration::from_nanos(1_000_000_000 / ticks_per_second());
+    let stat = fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: u64 = stat
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let cpu: usize = fields.next()?.strip_prefix("cpu")?.parse().ok()?;
+            if !cpus.contains(&cpu) {
+                return None;
+            }
+            let values: Vec<u64> = fields.filter_map(|v| v.parse().ok()).collect();
+            // user nice system idle iowait irq softirq steal (guest time is in user).
+            let busy = values.iter().take(8).sum::<u64>() - values.get(3)? - values.get(4)?;
+            Some(busy)
+        })
+        .sum();
+    tick * ticks as u32
+}
+
+/// The pids of the kernel threads `ksoftirqd/N` of `cpus`: they finish
+/// network work that the processes on those CPUs started.
+pub fn softirq_threads(cpus: &[usize]) -> Vec<i32> {
+    let names: Vec<String> = cpus.iter().map(|c| format!("ksoftirqd/{c}")).collect();
+    let Ok(dir) = fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| {
+            fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|comm| names.iter().any(|n| n == comm.trim()))
+        })
+        .collect()
+}
+
 /// The machine the figures come from.
 #[derive(Debug, Clone)]
 pub struct Machine {
@@ -171,6 +209,26 @@ mod tests {
                 x = std::hint::black_box(x.wrapping_add(1));
             }
         }
+    }
+
+    #[test]
+    fn busy_time_of_a_cpu_grows_while_it_works() {
+        let cpu = 0;
+        crate::spawn::pin_self(cpu).unwrap();
+        let before = cpus_busy(&[cpu]);
+        let start = Instant::now();
+        let mut x = 0u64;
+        while cpus_busy(&[cpu]) < before + Duration::from_millis(30) {
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "busy time never grew"
+            );
+            for _ in 0..100_000 {
+                x = std::hint::black_box(x.wrapping_add(1));
+            }
+        }
+        assert_eq!(cpus_busy(&[usize::MAX]), Duration::ZERO);
+        assert_eq!(softirq_threads(&[0]).len(), 1);
     }
 
     #[test]

@@ -220,6 +220,8 @@ pub fn run(lab: &mut Lab, p: &Point) -> Result<()> {
         ("gen_cpu_pct", 100.0 * m.gen_cpu / wall),
         ("peak_rss_mib", m.peak_rss_mib),
         ("idle_cpu_pct", m.idle_cpu_pct),
+        ("other_cpu_pct", m.other_cpu_pct),
+        ("attempts", m.attempts as f64),
     ] {
         lab.results.add(EXP, name, conns, r, metric, value);
     }
@@ -399,7 +401,8 @@ pub fn section(lab: &Lab) -> Section {
             spread(s.name, conns, "idle_cpu_pct").map_or("–".into(), |s| percent(s.median)),
         ]);
     }
-    let _ = writeln!(md, "### At {conns} connections\n\n{}", head.markdown());
+    md += &super::disturbance(r, EXP);
+    let _ = writeln!(md, "\n### At {conns} connections\n\n{}", head.markdown());
     let mut all = Table::new(&[
         "server",
         "conns",

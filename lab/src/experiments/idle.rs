@@ -125,6 +125,8 @@ pub fn run(lab: &mut Lab, p: &Point) -> Result<()> {
             "cpu_us_per_rt",
             1e6 * m.server_cpu / m.run.round_trips.max(1) as f64,
         ),
+        ("other_cpu_pct", m.other_cpu_pct),
+        ("attempts", m.attempts as f64),
     ] {
         lab.results.add(EXP, name, idle, r, metric, value);
     }
@@ -197,6 +199,8 @@ pub fn section(lab: &Lab) -> Section {
             });
         }
     }
+    md += &super::disturbance(r, EXP);
+    md += "\n";
     md += &t.markdown();
     let charts = vec![
         Chart {

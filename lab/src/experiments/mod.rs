@@ -18,7 +18,7 @@ use socket2::{Domain, Socket, Type};
 
 use crate::config::{Config, Experiment};
 use crate::loadgen::{Loadgen, Options, RunResult};
-use crate::procfs::{group_cpu, group_peak_rss_kib, process_cpu};
+use crate::procfs::{cpus_busy, group_cpu, group_peak_rss_kib, process_cpu, softirq_threads};
 use crate::report::{Results, Section};
 use crate::spawn::Spawned;
 
@@ -60,6 +60,27 @@ pub fn server_port() -> Result<u16> {
         }
     }
     anyhow::bail!("no free port between {first} and {ephemeral_low}")
+}
+
+/// A sentence on how many points of `experiment` other processes
+/// disturbed, from the `attempts` and `other_cpu_pct` samples.
+pub fn disturbance(results: &crate::report::Results, experiment: &str) -> String {
+    let of = |metric: &str| -> Vec<f64> {
+        results
+            .samples
+            .iter()
+            .filter(|s| s.experiment == experiment && s.metric == metric)
+            .map(|s| s.value)
+            .collect()
+    };
+    let (attempts, other) = (of("attempts"), of("other_cpu_pct"));
+    let again = attempts.iter().filter(|&&a| a > 1.0).count();
+    let still = other.iter().filter(|&&o| o > DISTURBED_PCT).count();
+    format!(
+        "Other processes took more than {DISTURBED_PCT:.0}% of a CPU during {again} of {} points, which were \
+         measured again (up to {ATTEMPTS} times); {still} stayed disturbed and are in the figures as measured.\n",
+        attempts.len()
+    )
 }
 
 /// The name of the load generator binary, built with the lab.
@@ -114,7 +135,18 @@ pub struct Measured {
     pub peak_rss_mib: f64,
     /// Server CPU use while the connections sat idle, percent of one CPU.
     pub idle_cpu_pct: f64,
+    /// CPU time other processes took from the two measured CPUs during
+    /// the measured interval, percent of one CPU.
+    pub other_cpu_pct: f64,
+    /// How many times the point was measured to get one undisturbed run.
+    pub attempts: usize,
 }
+
+/// Other processes may take at most this much of the measured CPUs (percent
+/// of one CPU) before a point is measured again.
+pub const DISTURBED_PCT: f64 = 15.0;
+/// How many times a disturbed point is measured at most.
+pub const ATTEMPTS: usize = 3;
 
 impl Lab {
     /// The path of a workspace binary, if it has been built.
@@ -213,19 +245,37 @@ impl Lab {
 
     /// Start the echo server `server` on a free port, drive it with `conns`
     /// active and `idle` silent connections, stop it.
+    ///
+    /// A run during which other processes took more than [`DISTURBED_PCT`]
+    /// of the CPUs is done again, up to [`ATTEMPTS`] times in all; the least
+    /// disturbed run is kept.
     pub fn measure_echo(
         &self,
         server: &echo::EchoServer,
         conns: usize,
         idle: usize,
     ) -> Result<Measured> {
-        let port = server_port()?;
-        let mut args: Vec<String> = server.args.iter().map(|a| a.to_string()).collect();
-        args.push(port.to_string());
-        let running = self.start_server(server.binary, &args, port)?;
-        let measured = self.drive(&running, port, conns, idle)?;
-        running.interrupt(Duration::from_millis(500));
-        Ok(measured)
+        let mut best: Option<Measured> = None;
+        for attempt in 1..=ATTEMPTS {
+            let port = server_port()?;
+            let mut args: Vec<String> = server.args.iter().map(|a| a.to_string()).collect();
+            args.push(port.to_string());
+            let running = self.start_server(server.binary, &args, port)?;
+            let mut measured = self.drive(&running, port, conns, idle)?;
+            running.interrupt(Duration::from_millis(500));
+            measured.attempts = attempt;
+            let quiet = measured.other_cpu_pct <= DISTURBED_PCT;
+            if best
+                .as_ref()
+                .map_or(true, |b| measured.other_cpu_pct < b.other_cpu_pct)
+            {
+                best = Some(measured);
+            }
+            if quiet {
+                break;
+            }
+        }
+        best.ok_or_else(|| anyhow::anyhow!("no attempt"))
     }
 
     /// Drive the echo server `server` (listening on `port`) with the load
@@ -250,9 +300,32 @@ impl Lab {
         let setup = Duration::from_secs(60) + Duration::from_millis(10 * (conns + idle) as u64);
         let mut gen = Loadgen::start(&exe, &opts, Some(self.cfg.load_cpu), setup)?;
         let pgid = server.pid();
+        let mut cpus = vec![self.cfg.server_cpu, self.cfg.load_cpu];
+        cpus.dedup();
+        // Ours: the server, the generator, the lab, and the kernel threads
+        // that finish their network work; anything else is other load.
+        let helpers = softirq_threads(&cpus);
+        let lab = std::process::id() as i32;
+        let ours = || {
+            process_cpu(lab)
+                + helpers
+                    .iter()
+                    .map(|&pid| process_cpu(pid))
+                    .sum::<Duration>()
+        };
+        let start = Instant::now();
+        let (busy0, ours0) = (cpus_busy(&cpus), ours());
         let (server0, gen0) = (group_cpu(pgid), process_cpu(gen.pid()));
         let run = gen.measure(self.cfg.measure + Duration::from_secs(30))?;
         let (server1, gen1) = (group_cpu(pgid), process_cpu(gen.pid()));
+        let (busy1, ours1) = (cpus_busy(&cpus), ours());
+        let window = start.elapsed().as_secs_f64();
+        let mine = (ours1.saturating_sub(ours0)
+            + server1.saturating_sub(server0)
+            + gen1.saturating_sub(gen0))
+        .as_secs_f64();
+        let other_cpu_pct =
+            100.0 * ((busy1.saturating_sub(busy0)).as_secs_f64() - mine).max(0.0) / window;
         let idle_start = Instant::now();
         let peak_rss_mib = group_peak_rss_kib(pgid) as f64 / 1024.0;
         std::thread::sleep(self.cfg.idle_window);
@@ -265,6 +338,8 @@ impl Lab {
             gen_cpu: (gen1.saturating_sub(gen0)).as_secs_f64(),
             peak_rss_mib,
             idle_cpu_pct,
+            other_cpu_pct,
+            attempts: 1,
         })
     }
 }
