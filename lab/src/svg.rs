@@ -184,6 +184,12 @@ pub fn line_chart(
     );
     for (i, s) in series.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
+        // Every other line dashed, so that one lying on another still shows.
+        let dash = if i % 2 == 1 {
+            r#" stroke-dasharray="7 4""#
+        } else {
+            ""
+        };
         let pts: Vec<(f64, f64)> = s
             .points
             .iter()
@@ -198,7 +204,7 @@ pub fn line_chart(
             .collect();
         let _ = writeln!(
             out,
-            r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"/>"#,
+            r#"<polyline points="{}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>"#,
             path.join(" ")
         );
         for (px, py) in &pts {
@@ -210,7 +216,7 @@ pub fn line_chart(
         let ly = top + 10.0 + 18.0 * i as f64;
         let _ = writeln!(
             out,
-            r#"<line x1="{a}" y1="{ly}" x2="{b}" y2="{ly}" stroke="{colour}" stroke-width="3"/><text x="{tx}" y="{ty}">{name}</text>"#,
+            r#"<line x1="{a}" y1="{ly}" x2="{b}" y2="{ly}" stroke="{colour}" stroke-width="3"{dash}/><text x="{tx}" y="{ty}">{name}</text>"#,
             a = right + 15.0,
             b = right + 35.0,
             tx = right + 42.0,
@@ -223,8 +229,14 @@ pub fn line_chart(
 }
 
 /// A horizontal bar chart, one labelled bar per `(label, value)`, each with
-/// its value printed at its end; `value_label` names the unit.
-pub fn bar_chart(title: &str, value_label: &str, bars: &[(String, f64)]) -> String {
+/// its value printed at its end; `value_label` names the unit. The bar
+/// labelled `highlight` stands out in another colour.
+pub fn bar_chart(
+    title: &str,
+    value_label: &str,
+    bars: &[(String, f64)],
+    highlight: Option<&str>,
+) -> String {
     let row = 24.0;
     let top = 40.0;
     let height = top + row * bars.len() as f64 + 60.0;
@@ -245,7 +257,11 @@ pub fn bar_chart(title: &str, value_label: &str, bars: &[(String, f64)]) -> Stri
             label = escape(label),
             ry = y + 3.0,
             h = row - 6.0,
-            c = PALETTE[0],
+            c = if highlight == Some(label.as_str()) {
+                PALETTE[3]
+            } else {
+                PALETTE[0]
+            },
             vx = left + w + 5.0,
             v = short_number(*value)
         );
@@ -310,6 +326,11 @@ mod tests {
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.trim_end().ends_with("</svg>"));
         assert_eq!(svg.matches("<polyline").count(), 2);
+        assert_eq!(
+            svg.matches("stroke-dasharray").count(),
+            2,
+            "the second line and its legend"
+        );
         assert_eq!(svg.matches("<circle").count(), 5);
         assert!(svg.contains(">select</text>"));
         assert!(svg.contains("a&lt;b&amp;c"));
@@ -323,9 +344,10 @@ mod tests {
             ("serv02".to_string(), 0.25),
             ("empty".to_string(), 0.0),
         ];
-        let svg = bar_chart("Process control CPU", "seconds", &bars);
+        let svg = bar_chart("Process control CPU", "seconds", &bars, Some("serv02"));
         assert_eq!(svg.matches("<rect x=\"230\"").count(), 3);
         assert!(svg.contains(">1.5</text>") && svg.contains(">0.25</text>"));
+        assert_eq!(svg.matches(&format!("fill=\"{}\"", PALETTE[3])).count(), 1);
         assert!(!svg.contains("NaN"));
     }
 }

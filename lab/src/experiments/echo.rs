@@ -485,6 +485,7 @@ pub fn section(lab: &Lab) -> Section {
                     .iter()
                     .map(|(s, v)| (s.name.to_string(), *v))
                     .collect::<Vec<_>>(),
+                Some(TOKIO),
             ),
         },
         Chart {
@@ -502,6 +503,7 @@ pub fn section(lab: &Lab) -> Section {
                         ))
                     })
                     .collect::<Vec<_>>(),
+                Some(TOKIO),
             ),
         },
     ];

@@ -374,6 +374,7 @@ pub fn section(lab: &Lab) -> Section {
             "Process control CPU time: server CPU minus serv00's (median)",
             "milliseconds",
             &bars,
+            Some("serv00"),
         ),
     }];
     Section {

@@ -274,6 +274,7 @@ pub fn section(lab: &Lab) -> Section {
             "Wall time to copy the file through the delaying proxy (median)",
             "seconds",
             &bars,
+            None,
         ),
     }];
     Section {
