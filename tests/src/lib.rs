@@ -17,8 +17,9 @@
 
 pub mod conformance;
 
+use std::hash::{BuildHasher, Hasher, RandomState};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream, UdpSocket};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -29,6 +30,7 @@ use std::time::{Duration, Instant};
 
 use nix::sys::signal::{kill, killpg, Signal};
 use nix::unistd::Pid;
+use socket2::{Domain, Socket, Type};
 
 /// How long any wait in a test may last before the test fails.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
@@ -45,12 +47,33 @@ pub fn bin(name: &str) -> PathBuf {
     path
 }
 
-/// A port on 127.0.0.1 that nothing uses for TCP or UDP right now.
+/// A port that nothing uses for TCP (IPv4 or IPv6) or UDP right now, drawn
+/// at random from below the ephemeral range, so that no client connection
+/// of a test running beside this one can take it before the server binds
+/// it. The checks bind without `SO_REUSEADDR`, as the book's servers do, so
+/// a port still held by a connection in TIME_WAIT is not returned.
 pub fn free_port() -> u16 {
+    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+        .ok()
+        .and_then(|range| range.split_whitespace().next()?.parse().ok())
+        .unwrap_or(32768u16);
+    let (low, high) = (10_000u16, ephemeral_low.max(10_001));
     loop {
-        let tcp = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-        let port = tcp.local_addr().unwrap().port();
-        if UdpSocket::bind(("127.0.0.1", port)).is_ok() && TcpListener::bind(("::1", port)).is_ok()
+        let random = RandomState::new().build_hasher().finish();
+        let port = low + (random % u64::from(high - low)) as u16;
+        let bindable = |domain, ty| {
+            let sock = Socket::new(domain, ty, None).expect("socket");
+            let any: SocketAddr = match domain {
+                Domain::IPV6 => (Ipv6Addr::UNSPECIFIED, port).into(),
+                _ => (Ipv4Addr::UNSPECIFIED, port).into(),
+            };
+            (domain != Domain::IPV6 || sock.set_only_v6(true).is_ok())
+                && sock.bind(&any.into()).is_ok()
+        };
+        if bindable(Domain::IPV4, Type::STREAM)
+            && bindable(Domain::IPV6, Type::STREAM)
+            && bindable(Domain::IPV4, Type::DGRAM)
+            && bindable(Domain::IPV6, Type::DGRAM)
         {
             return port;
         }
