@@ -8,7 +8,9 @@
 //! | `readn`, `writen`, `readline` | [`readn`], [`writen`], [`LineReader`] (a buffer per descriptor) |
 //! | `str_echo`, `str_cli` | [`str_echo`], [`str_cli`] |
 //! | `sock_ntop`, `sock_ntop_host` | [`sock_ntop`], [`sock_ntop_host`] |
+//! | the server's `sockaddr_in` of the IPv4 clients (Figures 1.5, 5.4, 8.7) | [`servaddr_v4`] |
 //! | the start of the TCP clients' and servers' `main` (Figures 1.9, 5.2, 5.4, 6.22) | [`tcp`]: [`tcp::tcpcli_args`], [`tcp::connect_v4`], [`tcp::listen_any`], [`tcp::accept_unless_out_of_fds`] |
+//! | the start of the UDP servers' `main` (Figure 8.3) | [`udp::bind_any`] |
 //! | `tcp_connect`, `tcp_listen`, `host_serv` | [`tcp_connect`], [`tcp_listen`], [`host_serv`] over [`getaddrinfo`] |
 //! | `signal` (`signal.c`), `sig_chld` | [`signal()`](signal::signal), [`signal::sig_chld_waitpid`] |
 //! | `dg_cli`, `dg_echo`, `udp_client`, `udp_connect`, `recvfrom_flags`, `sock_set_port` | [`udp`] |
@@ -43,7 +45,7 @@ pub use error::{err_dump, err_msg, err_quit, err_ret, err_sys, strerror, OrDie};
 pub use netdb::{getaddrinfo, host_serv, tcp_connect, tcp_listen, AddrInfo, GaiError, Hints};
 pub use readline::{fgets, readn, writen, LineReader};
 pub use sock_ntop::{sock_ntop, sock_ntop_host};
-pub use wrap::{inet_pton_v4_or_die, inet_pton_v6_or_die};
+pub use wrap::{inet_pton_v4_or_die, inet_pton_v6_or_die, servaddr_v4};
 
 /// The TCP and UDP port of all the book's own echo servers.
 pub const SERV_PORT: u16 = 9877;

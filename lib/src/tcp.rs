@@ -8,12 +8,10 @@
 //! daytime clients of chapter 1, a connect with a timeout); these are for
 //! the programs whose lesson comes after.
 
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4};
-
-use socket2::{Domain, SockAddr, Socket, Type};
+use socket2::{Domain, Socket, Type};
 
 use crate::error::{err_ret, err_sys};
-use crate::{book_args, inet_pton_v4_or_die, wrap, LISTENQ};
+use crate::{book_args, servaddr_v4, wrap, LISTENQ};
 
 /// The usage line of the book's echo clients (`tcpcli01.c` and the clients
 /// that share its `main`): the C says `tcpcli` for all of them; the port
@@ -27,13 +25,6 @@ pub const TCPCLI_USAGE: &str = "usage: tcpcli <IPaddress> [port]";
 pub fn tcpcli_args(default_port: u16) -> (String, u16) {
     let (mut args, port) = book_args(TCPCLI_USAGE, 1, default_port);
     (args.remove(0), port)
-}
-
-/// The server's `sockaddr_in` of Figure 5.4: `addr` parsed with
-/// [`inet_pton(3)`](https://man7.org/linux/man-pages/man3/inet_pton.3.html)
-/// (dying with `inet_pton error for <addr>`), and `port`.
-pub fn servaddr_v4(addr: &str, port: u16) -> SockAddr {
-    SocketAddrV4::new(inet_pton_v4_or_die(addr), port).into()
 }
 
 /// `Socket`, `Inet_pton` and `Connect` of Figure 5.4: a TCP socket
@@ -57,12 +48,8 @@ pub fn connect_v4(addr: &str, port: u16) -> Socket {
 /// server may find its port still held by the last one's connections in
 /// TIME_WAIT, and die with `bind error: Address already in use`.
 pub fn listen_any(domain: Domain, port: u16) -> Socket {
-    let wildcard = match domain {
-        Domain::IPV6 => SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
-        _ => SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
-    };
     let listenfd = wrap::socket(domain, Type::STREAM);
-    wrap::bind(&listenfd, &wildcard.into());
+    wrap::bind(&listenfd, &wrap::wildcard_addr(domain, port));
     wrap::listen(&listenfd, LISTENQ);
     listenfd
 }
@@ -92,6 +79,7 @@ pub fn accept_unless_out_of_fds(listenfd: &Socket) -> Option<Socket> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::SocketAddr;
 
     #[test]
     fn listen_any_binds_the_wildcard_of_its_family_without_reuseaddr() {

@@ -8,7 +8,7 @@
 //! `sock.set_linger(..).or_die("setsockopt error")`.
 
 use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, Shutdown};
+use std::net::{Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, SocketAddrV4};
 use std::os::fd::AsFd;
 
 use socket2::{Domain, SockAddr, Socket, Type};
@@ -153,9 +153,35 @@ pub fn inet_pton_v6_or_die(text: &str) -> Ipv6Addr {
     inet_pton6(text).unwrap_or_else(|| err_quit(format!("inet_pton error for {text}")))
 }
 
+/// The server's `sockaddr_in` that the book's IPv4 clients fill in by hand
+/// (Figures 1.5, 5.4 and 8.7): `addr` parsed with
+/// [`inet_pton(3)`](https://man7.org/linux/man-pages/man3/inet_pton.3.html)
+/// (dying with `inet_pton error for <addr>`), and `port`. The same for TCP
+/// and UDP.
+pub fn servaddr_v4(addr: &str, port: u16) -> SockAddr {
+    SocketAddrV4::new(inet_pton_v4_or_die(addr), port).into()
+}
+
+/// The address the book's servers bind (Figures 1.9, 5.2 and 8.3): the
+/// wildcard of `domain` (`INADDR_ANY`, or `in6addr_any` for `Domain::IPV6`)
+/// and `port`.
+pub(crate) fn wildcard_addr(domain: Domain, port: u16) -> SockAddr {
+    match domain {
+        Domain::IPV6 => SocketAddr::from((Ipv6Addr::UNSPECIFIED, port)),
+        _ => SocketAddr::from((Ipv4Addr::UNSPECIFIED, port)),
+    }
+    .into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn servaddr_v4_is_the_parsed_address_and_port() {
+        let expected: SockAddr = SocketAddr::from(([127, 0, 0, 1], 9877)).into();
+        assert_eq!(servaddr_v4("127.0.0.1", 9877), expected);
+    }
 
     #[test]
     fn inet_pton4_follows_the_books_libfree() {

@@ -15,8 +15,8 @@
 //! the C closes the descriptor.
 
 use socket2::{Domain, Type};
-use unp::tcp::{servaddr_v4, tcpcli_args};
-use unp::{timeo, wrap, OrDie};
+use unp::tcp::tcpcli_args;
+use unp::{servaddr_v4, timeo, wrap, OrDie};
 
 fn main() {
     let (addr, port) = tcpcli_args(7);

@@ -15,10 +15,8 @@
 //! NUL bytes included. `readable_timeo` waits with `poll(2)` where the book
 //! uses `select(2)`, which cannot watch a descriptor of 1024 or more.
 
-use std::io::{self, BufRead, Write};
-use std::net::SocketAddrV4;
-
 use socket2::{Domain, SockAddr, Socket, Type};
+use std::io::{self, BufRead, Write};
 use unp::{udp, wrap, OrDie, MAXLINE};
 
 fn dg_cli(input: &mut impl BufRead, sockfd: &Socket, pservaddr: &SockAddr) {
@@ -38,7 +36,7 @@ fn dg_cli(input: &mut impl BufRead, sockfd: &Socket, pservaddr: &SockAddr) {
 
 fn main() {
     let (args, port) = unp::book_args("usage: udpcli <IPaddress> [port]", 1, 7);
-    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
+    let servaddr = unp::servaddr_v4(&args[0], port);
     let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    dg_cli(&mut io::stdin().lock(), &sockfd, &servaddr.into());
+    dg_cli(&mut io::stdin().lock(), &sockfd, &servaddr);
 }

@@ -15,12 +15,10 @@
 //! NUL bytes included. The Rust receive makes one `recvfrom` call, so the
 //! `EINTR` is seen as in C (std's wrappers would retry it).
 
-use std::io::{self, BufRead, Write};
-use std::net::SocketAddrV4;
-
 use nix::sys::signal::{SigHandler, Signal};
 use nix::unistd::alarm;
 use socket2::{Domain, SockAddr, Socket, Type};
+use std::io::{self, BufRead, Write};
 use unp::{udp, wrap, OrDie, MAXLINE};
 
 extern "C" fn sig_alrm(_signo: libc::c_int) {
@@ -48,7 +46,7 @@ fn dg_cli(input: &mut impl BufRead, sockfd: &Socket, pservaddr: &SockAddr) {
 
 fn main() {
     let (args, port) = unp::book_args("usage: udpcli <IPaddress> [port]", 1, 7);
-    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
+    let servaddr = unp::servaddr_v4(&args[0], port);
     let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    dg_cli(&mut io::stdin().lock(), &sockfd, &servaddr.into());
+    dg_cli(&mut io::stdin().lock(), &sockfd, &servaddr);
 }

@@ -20,12 +20,10 @@
 //! Linux has no `MSG_BCAST` or `MSG_MCAST` flags, so the book's
 //! ` (broadcast)` and ` (multicast)` never appear.
 
-use std::net::{Ipv4Addr, SocketAddrV4};
-
 use nix::net::if_::if_indextoname;
 use nix::sys::socket::{setsockopt, sockopt, MsgFlags};
-use socket2::{Domain, Socket, Type};
-use unp::{udp, wrap};
+use socket2::{Domain, Socket};
+use unp::udp;
 
 /// Redefined from 4096, to see datagram truncation.
 const MAXLINE: usize = 20;
@@ -66,10 +64,6 @@ fn dg_echo(sockfd: &Socket) -> ! {
 
 fn main() {
     let (_, port) = unp::book_args("usage: udpserv01 [port]", 0, unp::SERV_PORT);
-    let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    wrap::bind(
-        &sockfd,
-        &SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port).into(),
-    );
+    let sockfd = udp::bind_any(Domain::IPV4, port);
     dg_echo(&sockfd);
 }

@@ -19,18 +19,17 @@
 //! `inet_pton error for X`.
 
 use std::io::{self, Write};
-use std::net::SocketAddrV4;
 
 use socket2::{Domain, Type};
 use unp::nonb::connect_nonb;
-use unp::{book_args, err_sys, inet_pton_v4_or_die, wrap, OrDie, MAXLINE};
+use unp::{book_args, err_sys, servaddr_v4, wrap, OrDie, MAXLINE};
 
 fn main() {
     let (args, port) = book_args("usage: daytimetcpcli <IPaddress> [port]", 1, 13);
     let sock = wrap::socket(Domain::IPV4, Type::STREAM);
-    let servaddr = SocketAddrV4::new(inet_pton_v4_or_die(&args[0]), port);
+    let servaddr = servaddr_v4(&args[0], port);
 
-    let sock = connect_nonb(sock, &servaddr.into(), None).or_die("connect error");
+    let sock = connect_nonb(sock, &servaddr, None).or_die("connect error");
 
     let mut recvline = [0u8; MAXLINE];
     let mut stdout = io::stdout();

@@ -39,7 +39,6 @@
 //! which nix lacks, is the one direct libc call. The optional port argument.
 
 use std::cell::UnsafeCell;
-use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::{AsRawFd, RawFd};
 use std::sync::atomic::{AtomicI32, AtomicU64, AtomicUsize, Ordering};
 
@@ -47,9 +46,10 @@ use nix::errno::Errno;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::sys::signal::{sigprocmask, SigHandler, SigSet, SigmaskHow, Signal};
 use nix::sys::socket::{recvfrom, sendto, MsgFlags, SockaddrStorage};
-use socket2::{Domain, Socket, Type};
+use socket2::{Domain, Socket};
 use unp::signal::{decimal, signal, write_in_handler};
-use unp::{book_args, wrap, OrDie, SERV_PORT};
+use unp::udp::bind_any;
+use unp::{book_args, OrDie, SERV_PORT};
 
 /// Size of the input queue.
 const QSIZE: usize = 8;
@@ -91,11 +91,7 @@ static SOCKFD: AtomicI32 = AtomicI32::new(-1);
 
 fn main() {
     let (_, port) = book_args("usage: udpserv01 [port]", 0, SERV_PORT);
-    let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    wrap::bind(
-        &sockfd,
-        &SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port).into(),
-    );
+    let sockfd = bind_any(Domain::IPV4, port);
     dg_echo(sockfd);
 }
 

@@ -21,8 +21,8 @@
 use nix::sys::signal::{SigHandler, Signal};
 use socket2::{Domain, Type};
 use unp::signal::signal;
-use unp::tcp::{servaddr_v4, tcpcli_args};
-use unp::{err_sys, str_cli, wrap, SERV_PORT};
+use unp::tcp::tcpcli_args;
+use unp::{err_sys, servaddr_v4, str_cli, wrap, SERV_PORT};
 
 extern "C" fn sig_alrm(_signo: libc::c_int) {
     // SAFETY: _exit(2) is async-signal-safe and never returns.

@@ -23,8 +23,8 @@ use nix::errno::Errno;
 use nix::sys::signal::{SigHandler, Signal};
 use socket2::{Domain, Type};
 use unp::signal::{signal, write_in_handler};
-use unp::tcp::{servaddr_v4, tcpcli_args};
-use unp::wrap;
+use unp::tcp::tcpcli_args;
+use unp::{servaddr_v4, wrap};
 
 /// The well-known port of the daytime service (RFC 867).
 const DAYTIME_PORT: u16 = 13;

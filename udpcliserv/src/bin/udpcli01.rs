@@ -11,14 +11,12 @@
 //! Differences from the C: the optional port, and the reply is written
 //! whole, NUL bytes included (the C prints it as a C string).
 
-use std::net::SocketAddrV4;
-
 use socket2::{Domain, Type};
 use unp::wrap;
 
 fn main() {
     let (args, port) = unp::book_args("usage: udpcli <IPaddress> [port]", 1, unp::SERV_PORT);
-    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
+    let servaddr = unp::servaddr_v4(&args[0], port);
     let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    unp::udp::dg_cli(&mut std::io::stdin().lock(), &sockfd, &servaddr.into());
+    unp::udp::dg_cli(&mut std::io::stdin().lock(), &sockfd, &servaddr);
 }

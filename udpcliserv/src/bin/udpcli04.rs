@@ -14,10 +14,8 @@
 //! Differences from the C: the optional port; the reply is written whole,
 //! NUL bytes included.
 
-use std::io::{self, BufRead, Write};
-use std::net::SocketAddrV4;
-
 use socket2::{Domain, SockAddr, Socket, Type};
+use std::io::{self, BufRead, Write};
 use unp::{wrap, OrDie, MAXLINE};
 
 fn dg_cli(input: &mut impl BufRead, sockfd: &Socket, pservaddr: &SockAddr) {
@@ -34,7 +32,7 @@ fn dg_cli(input: &mut impl BufRead, sockfd: &Socket, pservaddr: &SockAddr) {
 
 fn main() {
     let (args, port) = unp::book_args("usage: udpcli <IPaddress> [port]", 1, unp::SERV_PORT);
-    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
+    let servaddr = unp::servaddr_v4(&args[0], port);
     let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    dg_cli(&mut io::stdin().lock(), &sockfd, &servaddr.into());
+    dg_cli(&mut io::stdin().lock(), &sockfd, &servaddr);
 }

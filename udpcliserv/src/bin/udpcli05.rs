@@ -19,7 +19,7 @@ use unp::wrap;
 
 fn main() {
     let (args, port) = unp::book_args("usage: udpcli <IPaddress> [port]", 1, unp::SERV_PORT);
-    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
+    let servaddr = unp::servaddr_v4(&args[0], port);
     let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
     let cliaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0);
     wrap::bind(&sockfd, &cliaddr.into());
@@ -27,5 +27,5 @@ fn main() {
         "local address {}",
         unp::sock_ntop(&wrap::getsockname(&sockfd))
     );
-    unp::udp::dg_cli(&mut std::io::stdin().lock(), &sockfd, &servaddr.into());
+    unp::udp::dg_cli(&mut std::io::stdin().lock(), &sockfd, &servaddr);
 }

@@ -14,8 +14,6 @@
 //! Differences from the C: the optional port; the datagrams hold zeros (the
 //! C sends an uninitialised buffer).
 
-use std::net::SocketAddrV4;
-
 use socket2::{Domain, SockAddr, Socket, Type};
 use unp::{udp, wrap};
 
@@ -31,7 +29,7 @@ fn dg_cli(sockfd: &Socket, pservaddr: &SockAddr) {
 
 fn main() {
     let (args, port) = unp::book_args("usage: udpcli <IPaddress> [port]", 1, unp::SERV_PORT);
-    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
+    let servaddr = unp::servaddr_v4(&args[0], port);
     let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    dg_cli(&sockfd, &servaddr.into());
+    dg_cli(&sockfd, &servaddr);
 }

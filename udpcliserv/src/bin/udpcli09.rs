@@ -11,16 +11,14 @@
 //!
 //! Differences from the C: the optional port.
 
-use std::net::SocketAddrV4;
-
 use socket2::{Domain, Type};
 use unp::wrap;
 
 fn main() {
     let (args, port) = unp::book_args("usage: udpcli <IPaddress> [port]", 1, unp::SERV_PORT);
     let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    let servaddr = SocketAddrV4::new(unp::inet_pton_v4_or_die(&args[0]), port);
-    wrap::connect(&sockfd, &servaddr.into());
+    let servaddr = unp::servaddr_v4(&args[0], port);
+    wrap::connect(&sockfd, &servaddr);
     let cliaddr = wrap::getsockname(&sockfd);
     println!("local address {}", unp::sock_ntop(&cliaddr));
 }

@@ -7,17 +7,11 @@
 //!
 //! Run: `udpserv01 [port]` (default 9877), then `udpcli01 127.0.0.1 [port]`.
 
-use std::net::{Ipv4Addr, SocketAddrV4};
-
-use socket2::{Domain, Type};
-use unp::wrap;
+use socket2::Domain;
+use unp::udp;
 
 fn main() {
     let (_, port) = unp::book_args("usage: udpserv01 [port]", 0, unp::SERV_PORT);
-    let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    wrap::bind(
-        &sockfd,
-        &SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port).into(),
-    );
-    unp::udp::dg_echo(&sockfd);
+    let sockfd = udp::bind_any(Domain::IPV4, port);
+    udp::dg_echo(&sockfd);
 }

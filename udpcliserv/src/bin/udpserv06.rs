@@ -14,17 +14,10 @@
 //! `write(2)` and ends with `_exit`, where the C calls `printf` and `exit`,
 //! which are not async-signal-safe.
 
-use std::net::{Ipv4Addr, SocketAddrV4};
-
-use socket2::{Domain, Type};
-use unp::wrap;
+use socket2::Domain;
 
 fn main() {
     let (_, port) = unp::book_args("usage: udpserv06 [port]", 0, unp::SERV_PORT);
-    let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    wrap::bind(
-        &sockfd,
-        &SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port).into(),
-    );
+    let sockfd = unp::udp::bind_any(Domain::IPV4, port);
     udpcliserv::dg_echo_count(&sockfd);
 }

@@ -13,18 +13,12 @@
 //! async-signal-safe (see `udpserv06`). The C sets the buffer inside its
 //! `dg_echo`; here `main` does, and the counting loop is `udpserv06`'s.
 
-use std::net::{Ipv4Addr, SocketAddrV4};
-
-use socket2::{Domain, Type};
-use unp::{wrap, OrDie};
+use socket2::Domain;
+use unp::OrDie;
 
 fn main() {
     let (_, port) = unp::book_args("usage: udpserv07 [port]", 0, unp::SERV_PORT);
-    let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    wrap::bind(
-        &sockfd,
-        &SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port).into(),
-    );
+    let sockfd = unp::udp::bind_any(Domain::IPV4, port);
     sockfd
         .set_recv_buffer_size(220 * 1024)
         .or_die("setsockopt error");

@@ -34,8 +34,7 @@ fn main() {
     wrap::bind(&listenfd, &servaddr);
     wrap::listen(&listenfd, LISTENQ);
 
-    let udpfd = wrap::socket(Domain::IPV4, Type::DGRAM);
-    wrap::bind(&udpfd, &servaddr);
+    let udpfd = udp::bind_any(Domain::IPV4, port);
 
     signal(Signal::SIGCHLD, SigHandler::Handler(sig_chld_waitpid));
 
