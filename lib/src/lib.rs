@@ -7,7 +7,7 @@
 //! | capitalised wrappers (`Socket`, `Connect`, ...) | [`wrap`], and [`OrDie::or_die`] on any std/socket2/nix call |
 //! | `readn`, `writen`, `readline` | [`readn`], [`writen`], [`LineReader`] (a buffer per descriptor) |
 //! | `str_echo`, `str_cli` | [`str_echo`], [`str_cli`] |
-//! | `sock_ntop`, `sock_ntop_host` | [`sock_ntop`], [`sock_ntop_host`] |
+//! | `sock_ntop`, `sock_ntop_host` | [`sock_ntop()`], [`sock_ntop_host`] |
 //! | the server's `sockaddr_in` of the IPv4 clients (Figures 1.5, 5.4, 8.7) | [`servaddr_v4`] |
 //! | the start of the TCP clients' and servers' `main` (Figures 1.9, 5.2, 5.4, 6.22) | [`tcp`]: [`tcp::tcpcli_args`], [`tcp::connect_v4`], [`tcp::listen_any`], [`tcp::accept_unless_out_of_fds`] |
 //! | the start of the UDP servers' `main` (Figure 8.3) | [`udp::bind_any`] |

@@ -2,9 +2,9 @@
 //! `lib/wrapunix.c`, `lib/wraplib.c`).
 //!
 //! Each one makes the system call through std, socket2 or nix and, on
-//! failure, calls [`err_sys`](crate::err_sys) with `<name> error`. Calls
+//! failure, calls [`err_sys`] with `<name> error`. Calls
 //! with no special behaviour need no wrapper of their own: use
-//! [`OrDie`](crate::OrDie) on the socket2 or nix call, as in
+//! [`OrDie`] on the socket2 or nix call, as in
 //! `sock.set_linger(..).or_die("setsockopt error")`.
 
 use std::io;
