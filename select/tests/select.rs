@@ -5,12 +5,11 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{channel, Receiver};
+use std::process::Command;
 use std::thread;
 
 use unp_tests::conformance::{is_stuck, EchoServer};
-use unp_tests::{bin, client, connect, free_port, run_client, server, wait_until, Proc, TIMEOUT};
+use unp_tests::{bin, client, connect, free_port, run_client, server, wait_until, Proc};
 
 /// The three `str_cli` clients of the crate.
 const CLIENTS: [&str; 3] = ["select-tcpcli01", "tcpcli02", "tcpcliepoll01"];
@@ -28,86 +27,28 @@ fn lines(count: usize) -> String {
         .collect()
 }
 
-/// A client run by hand: its stdin stays open until dropped, its stdout
-/// arrives line by line.
-struct Interactive {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    stdout: Receiver<String>,
-}
-
-impl Interactive {
-    fn spawn(name: &str, args: &[&str]) -> Interactive {
-        let mut child = Command::new(bin(name))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        let (tx, stdout) = channel();
-        let out = BufReader::new(child.stdout.take().unwrap());
-        thread::spawn(move || {
-            for line in out.lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let stdin = child.stdin.take();
-        Interactive {
-            child,
-            stdin,
-            stdout,
-        }
-    }
-
-    fn send(&mut self, line: &str) {
-        let stdin = self.stdin.as_mut().unwrap();
-        stdin.write_all(line.as_bytes()).unwrap();
-        stdin.flush().unwrap();
-    }
-
-    fn recv(&self) -> String {
-        self.stdout.recv_timeout(TIMEOUT).expect("a line on stdout")
-    }
-
-    /// Close stdin if still open; wait for the exit code and stderr.
-    fn finish(mut self) -> (i32, String) {
-        drop(self.stdin.take());
-        let mut status = None;
-        wait_until("the client to exit", || {
-            status = self.child.try_wait().unwrap();
-            status.is_some()
-        });
-        let mut stderr = String::new();
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        (status.unwrap().code().unwrap_or(-1), stderr)
-    }
-}
-
-impl Drop for Interactive {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 // ------------------------------------------------------------- the clients
 
 #[test]
 fn clients_echo_typed_lines_one_at_a_time() {
     let (_server, port) = echo_server();
     for name in CLIENTS {
-        let mut cli = Interactive::spawn(name, &["127.0.0.1", &port.to_string()]);
-        for line in ["hello", "", "a longer line, with\ttabs"] {
-            cli.send(&format!("{line}\n"));
-            assert_eq!(cli.recv(), line, "{name}");
+        let mut cli = Proc::spawn_typed(name, &["127.0.0.1", &port.to_string()]);
+        // Each line comes back before the next is typed, and nothing else
+        // comes: stdout is always exactly the lines typed so far.
+        let mut echoed = String::new();
+        for line in ["hello\n", "\n", "a longer line, with\ttabs\n"] {
+            cli.type_line(line);
+            echoed.push_str(line);
+            assert_eq!(cli.wait_stdout(&echoed), echoed, "{name}");
         }
-        assert_eq!(cli.finish(), (0, String::new()), "{name}");
+        cli.close_stdin();
+        let status = cli.wait_exit();
+        assert_eq!(
+            (status.code(), cli.stderr()),
+            (Some(0), String::new()),
+            "{name}"
+        );
     }
 }
 
@@ -174,26 +115,21 @@ fn clients_notice_at_once_a_server_that_terminates() {
     for name in CLIENTS {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let mut cli = Interactive::spawn(name, &["127.0.0.1", &port.to_string()]);
-        cli.send("one\n");
+        let mut cli = Proc::spawn_typed(name, &["127.0.0.1", &port.to_string()]);
+        cli.type_line("one\n");
         let (mut conn, _) = listener.accept().unwrap();
         let mut line = String::new();
         BufReader::new(&conn).read_line(&mut line).unwrap();
         conn.write_all(line.as_bytes()).unwrap();
-        assert_eq!(cli.recv(), "one", "{name}");
+        assert_eq!(cli.wait_stdout("one\n"), "one\n", "{name}");
         drop(conn); // the server goes: FIN, stdin still open
-        wait_until("the client to exit", || {
-            cli.child.try_wait().unwrap().is_some()
-        });
-        let mut stderr = String::new();
-        cli.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        assert_eq!(stderr, "str_cli: server terminated prematurely\n", "{name}");
-        assert_eq!(cli.child.wait().unwrap().code(), Some(1), "{name}");
+        let status = cli.wait_exit();
+        assert_eq!(
+            cli.stderr(),
+            "str_cli: server terminated prematurely\n",
+            "{name}"
+        );
+        assert_eq!(status.code(), Some(1), "{name}");
     }
 }
 

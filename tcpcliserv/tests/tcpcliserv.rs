@@ -7,9 +7,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::process::{Command, ExitStatus};
 use std::sync::{Mutex, MutexGuard};
 use std::thread;
 
@@ -101,87 +99,6 @@ fn reaped(srv: &Proc) -> Vec<i32> {
                 .unwrap_or_else(|| panic!("unexpected server output: {line:?}"))
         })
         .collect()
-}
-
-/// A client whose stdin the test types into while it runs; its stdout and
-/// stderr go to files, read as they grow.
-struct Typed {
-    child: Child,
-    stdin: Option<ChildStdin>,
-    out: PathBuf,
-    err: PathBuf,
-}
-
-impl Typed {
-    fn spawn(name: &str, args: &[&str]) -> Typed {
-        static COUNT: AtomicUsize = AtomicUsize::new(0);
-        let stem = format!(
-            "{}/{name}-{}-{}",
-            env!("CARGO_TARGET_TMPDIR"),
-            std::process::id(),
-            COUNT.fetch_add(1, Ordering::Relaxed)
-        );
-        let (out, err) = (
-            PathBuf::from(stem.clone() + ".out"),
-            PathBuf::from(stem + ".err"),
-        );
-        let mut child = Command::new(bin(name))
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(File::create(&out).unwrap())
-            .stderr(File::create(&err).unwrap())
-            .spawn()
-            .expect("spawn");
-        let stdin = child.stdin.take();
-        Typed {
-            child,
-            stdin,
-            out,
-            err,
-        }
-    }
-
-    fn type_line(&mut self, line: &str) {
-        let stdin = self.stdin.as_mut().expect("stdin still open");
-        stdin.write_all(line.as_bytes()).unwrap();
-        stdin.flush().unwrap();
-    }
-
-    fn close_stdin(&mut self) {
-        self.stdin = None;
-    }
-
-    fn stdout(&self) -> String {
-        String::from_utf8_lossy(&fs::read(&self.out).unwrap()).into_owned()
-    }
-
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&fs::read(&self.err).unwrap()).into_owned()
-    }
-
-    fn wait_stdout(&self, text: &str) {
-        wait_until(&format!("{text:?} from the client"), || {
-            self.stdout().contains(text)
-        });
-    }
-
-    fn wait_exit(&mut self) -> ExitStatus {
-        let mut status = None;
-        wait_until("the client to exit", || {
-            status = self.child.try_wait().unwrap();
-            status.is_some()
-        });
-        status.unwrap()
-    }
-}
-
-impl Drop for Typed {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = fs::remove_file(&self.out);
-        let _ = fs::remove_file(&self.err);
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -376,7 +293,7 @@ fn tcpcli06_sends_foo_without_newline_and_stalls_nobody() {
 fn tcpcli07_dies_after_50ms_and_the_server_survives() {
     let (srv, port) = start("tcpserv04");
     srv.signal(Signal::SIGSTOP);
-    let mut cli = Typed::spawn("tcpcli07", &["127.0.0.1", &port]);
+    let mut cli = Proc::spawn_typed("tcpcli07", &["127.0.0.1", &port]);
     let status = cli.wait_exit();
     assert_eq!(status.code(), Some(0), "stderr: {}", cli.stderr());
     assert_eq!(cli.stdout(), "");
@@ -438,7 +355,7 @@ fn tcpserv04_reaps_all_five_children() {
 fn one_wait_per_signal_loses_children_when_signals_merge() {
     for (name, reaped_at_once) in [("tcpserv02", 1), ("tcpserv03", 1), ("tcpserv04", 5)] {
         let (srv, port) = start(name);
-        let mut cli = Typed::spawn("tcpcli04", &["127.0.0.1", &port]);
+        let mut cli = Proc::spawn_typed("tcpcli04", &["127.0.0.1", &port]);
         cli.type_line("hello\n");
         cli.wait_stdout("hello\n");
         wait_until("five children", || children(srv.pid()).len() == 5);
@@ -513,9 +430,9 @@ fn five_children_ending_at_once_without_help() {
 /// `cli` talking to tcpserv04: one line echoed, then the server's child
 /// killed (§5.12) and reaped, then one more line typed; returns the client's
 /// exit status.
-fn kill_the_servers_child_between_two_lines(cli: &str) -> (ExitStatus, Typed) {
+fn kill_the_servers_child_between_two_lines(cli: &str) -> (ExitStatus, Proc) {
     let (srv, port) = start("tcpserv04");
-    let mut cli = Typed::spawn(cli, &["127.0.0.1", &port]);
+    let mut cli = Proc::spawn_typed(cli, &["127.0.0.1", &port]);
     cli.type_line("hello\n");
     cli.wait_stdout("hello\n");
     wait_until("the server's child", || children(srv.pid()).len() == 1);

@@ -4,6 +4,7 @@
 //! - [`bin`] finds a workspace binary (all are built by `cargo test --workspace`);
 //! - [`free_port`] picks a port free for both TCP and UDP;
 //! - [`Proc`] runs a program in its own process group, collects its output,
+//!   lets the test type into its stdin if asked ([`Proc::spawn_typed`]),
 //!   and kills the whole group (forked children included) on drop;
 //! - [`server`] spawns a TCP server and waits until its port is listening;
 //! - [`client`] is an `assert_cmd` command with a timeout, so a hung client
@@ -23,7 +24,7 @@ use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -90,9 +91,11 @@ pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 /// A running program. Its stdout and stderr are collected as they arrive;
-/// dropping it kills its whole process group and reaps it.
+/// its stdin is closed, or a pipe the test types into; dropping it kills its
+/// whole process group and reaps it.
 pub struct Proc {
     child: Child,
+    stdin: Option<ChildStdin>,
     stdout: Collected,
     stderr: Collected,
 }
@@ -130,10 +133,21 @@ impl Proc {
         Proc::spawn_cmd(Command::new(bin(name)).args(args))
     }
 
-    /// Start a prepared command in a new process group.
+    /// Start `name` with `args` in a new process group, its stdin a pipe
+    /// the test writes to with [`Proc::type_line`] and closes with
+    /// [`Proc::close_stdin`] (or by dropping the `Proc`).
+    pub fn spawn_typed(name: &str, args: &[&str]) -> Proc {
+        Proc::start(Command::new(bin(name)).args(args), Stdio::piped())
+    }
+
+    /// Start a prepared command in a new process group, stdin closed.
     pub fn spawn_cmd(cmd: &mut Command) -> Proc {
+        Proc::start(cmd, Stdio::null())
+    }
+
+    fn start(cmd: &mut Command, stdin: Stdio) -> Proc {
         let mut child = cmd
-            .stdin(Stdio::null())
+            .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .process_group(0)
@@ -142,6 +156,7 @@ impl Proc {
         let stdout = collect(child.stdout.take().unwrap());
         let stderr = collect(child.stderr.take().unwrap());
         Proc {
+            stdin: child.stdin.take(),
             child,
             stdout,
             stderr,
@@ -168,6 +183,20 @@ impl Proc {
             self.stdout().contains(text)
         });
         self.stdout()
+    }
+
+    /// Write `text` (the caller ends its lines with `\n`) to the stdin of a
+    /// program started with [`Proc::spawn_typed`], at once, unbuffered.
+    pub fn type_line(&mut self, text: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin piped and still open");
+        stdin
+            .write_all(text.as_bytes())
+            .expect("write to the program's stdin");
+    }
+
+    /// Close the program's stdin: it reads end of file.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
     }
 
     /// Send `sig` to the program (not its children).
