@@ -5,25 +5,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 
 use nix::sys::signal::Signal;
-use unp_tests::{client, free_port, proc_stat, server, wait_until, Proc};
-
-/// The processes of process group `pgid` (a server started by the harness
-/// leads its own group, and its children stay in it), with their states.
-fn group(pgid: i32) -> Vec<(i32, char)> {
-    let mut members = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let Some(fields) = proc_stat(pid) else {
-            continue;
-        };
-        if fields[2].parse() == Ok(pgid) {
-            members.push((pid, fields[0].chars().next().unwrap()));
-        }
-    }
-    members
-}
+use unp_tests::{client, free_port, process_group, server, wait_until, Proc};
 
 /// Send `request`, half-close, and read everything the server sends
 /// before it closes.
@@ -110,22 +92,24 @@ fn serves_the_book_client(name: &str, pool: Option<(usize, &str)>, counts: Count
         "{name}"
     );
     wait_until("no zombie children", || {
-        group(pgid).iter().all(|&(_, state)| state != 'Z')
+        process_group(pgid).iter().all(|&(_, state)| state != 'Z')
     });
 
     // A client that connects and says nothing holds a worker (for serv01, a
     // child of its own) in `readline`; SIGINT must still stop everything.
     if name == "serv01" {
-        wait_until("every child to end", || group(pgid).len() == 1);
+        wait_until("every child to end", || process_group(pgid).len() == 1);
     }
     let _silent = TcpStream::connect(("127.0.0.1", port)).unwrap();
     if name == "serv01" {
-        wait_until("a child for the silent client", || group(pgid).len() == 2);
+        wait_until("a child for the silent client", || {
+            process_group(pgid).len() == 2
+        });
     }
     srv.signal(Signal::SIGINT);
     let status = srv.wait_exit();
     assert!(status.success(), "{name}: {status}");
-    assert_eq!(group(pgid), [], "{name} left processes behind");
+    assert_eq!(process_group(pgid), [], "{name} left processes behind");
     check_report(name, &srv, pool, counts);
 }
 
@@ -342,6 +326,6 @@ fn sigterm_stops_a_forking_server_and_its_children() {
         assert!(srv.wait_exit().success(), "{name}");
         // The collector may not have read the last line yet when the exit shows.
         wait_until("the CPU line", || srv.stdout().contains("\nuser time = "));
-        assert_eq!(group(srv.pid()), [], "{name} left children behind");
+        assert_eq!(process_group(srv.pid()), [], "{name} left children behind");
     }
 }

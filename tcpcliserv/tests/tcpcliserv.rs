@@ -13,8 +13,8 @@ use std::thread;
 
 use nix::sys::signal::Signal;
 use unp_tests::{
-    bin, client, connect, exchange, free_port, in_netns, proc_entries, proc_stat, reset, server,
-    wait_until, Proc, TIMEOUT,
+    bin, children_of, client, connect, exchange, free_port, in_netns, proc_entries, proc_stat,
+    reset, server, wait_until, Proc, TIMEOUT,
 };
 
 /// The servers that echo what they read.
@@ -69,20 +69,8 @@ fn stat(pid: i32) -> Option<(char, i32)> {
     Some((fields[0].chars().next()?, fields[1].parse().ok()?))
 }
 
-/// The children of `pid`, each with its state letter.
-fn children(pid: i32) -> Vec<(i32, char)> {
-    fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
-        .filter_map(|child| match stat(child) {
-            Some((state, parent)) if parent == pid => Some((child, state)),
-            _ => None,
-        })
-        .collect()
-}
-
 fn zombies(pid: i32) -> usize {
-    children(pid)
+    children_of(pid)
         .iter()
         .filter(|(_, state)| *state == 'Z')
         .count()
@@ -328,18 +316,18 @@ fn tcpserv01_leaves_its_children_zombies() {
     five_connections(&port);
     wait_until("five zombie children", || zombies(srv.pid()) == 5);
     assert_eq!(srv.stdout(), "");
-    for (child, _) in children(srv.pid()) {
+    for (child, _) in children_of(srv.pid()) {
         let status = fs::read_to_string(format!("/proc/{child}/status")).unwrap();
         assert!(status.contains("State:\tZ (zombie)"), "{status}");
     }
 }
 
 #[test]
-fn tcpserv04_reaps_all_five_children() {
+fn tcpserv04_reaps_all_five_children_of() {
     let (srv, port) = start("tcpserv04");
     five_connections(&port);
     wait_until("five children reaped", || {
-        reaped(&srv).len() == 5 && children(srv.pid()).is_empty()
+        reaped(&srv).len() == 5 && children_of(srv.pid()).is_empty()
     });
     let mut pids = reaped(&srv);
     pids.dedup();
@@ -358,7 +346,7 @@ fn one_wait_per_signal_loses_children_when_signals_merge() {
         let mut cli = Proc::spawn_typed("tcpcli04", &["127.0.0.1", &port]);
         cli.type_line("hello\n");
         cli.wait_stdout("hello\n");
-        wait_until("five children", || children(srv.pid()).len() == 5);
+        wait_until("five children", || children_of(srv.pid()).len() == 5);
 
         srv.signal(Signal::SIGSTOP);
         wait_until("the server to stop", || {
@@ -402,7 +390,7 @@ fn five_children_ending_at_once_without_help() {
             let mut last = None;
             let mut same = 0;
             wait_until("the counts to settle", || {
-                let kids = children(srv.pid());
+                let kids = children_of(srv.pid());
                 let now = (reaped(&srv).len(), kids.len());
                 let settled = kids.iter().all(|(_, state)| *state == 'Z') && now.0 + now.1 == 5;
                 same = if settled && last == Some(now) {
@@ -435,8 +423,8 @@ fn kill_the_servers_child_between_two_lines(cli: &str) -> (ExitStatus, Proc) {
     let mut cli = Proc::spawn_typed(cli, &["127.0.0.1", &port]);
     cli.type_line("hello\n");
     cli.wait_stdout("hello\n");
-    wait_until("the server's child", || children(srv.pid()).len() == 1);
-    let child = children(srv.pid())[0].0;
+    wait_until("the server's child", || children_of(srv.pid()).len() == 1);
+    let child = children_of(srv.pid())[0].0;
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(child), Signal::SIGTERM).unwrap();
     srv.wait_stdout(&format!("child {child} terminated\n"));
 
@@ -598,7 +586,7 @@ fn a_thousand_clients_leak_no_descriptor_and_no_zombie() {
         });
         if matches!(name, "tcpserv04" | "tcpserv08" | "tcpserv09") {
             wait_until(&format!("{name} to reap every child"), || {
-                children(srv.pid()).is_empty()
+                children_of(srv.pid()).is_empty()
             });
         }
     }

@@ -449,6 +449,35 @@ pub fn proc_stat(pid: i32) -> Option<Vec<String>> {
     Some(fields.split_whitespace().map(str::to_owned).collect())
 }
 
+/// The children of `ppid` (field 4 of `/proc/<pid>/stat`), each with its
+/// state letter (`S`, `R`, `T`, `Z`, ...).
+pub fn children_of(ppid: i32) -> Vec<(i32, char)> {
+    processes_whose(1, ppid)
+}
+
+/// The members of process group `pgid` (field 5 of `/proc/<pid>/stat`),
+/// each with its state letter.
+pub fn process_group(pgid: i32) -> Vec<(i32, char)> {
+    processes_whose(2, pgid)
+}
+
+/// Every process whose stat field `index` (counted after the command name:
+/// 0 is the state) equals `value`, with its state letter.
+fn processes_whose(index: usize, value: i32) -> Vec<(i32, char)> {
+    std::fs::read_dir("/proc")
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
+                .filter_map(|pid: i32| {
+                    let fields = proc_stat(pid)?;
+                    (fields.get(index)?.parse() == Ok(value))
+                        .then(|| Some((pid, fields[0].chars().next()?)))?
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// How many entries `/proc/<pid>/<dir>` has: open descriptors for `fd`,
 /// threads for `task`; 0 once the process is gone.
 pub fn proc_entries(pid: i32, dir: &str) -> usize {
