@@ -52,7 +52,7 @@ pub fn serve_every_address(wild: &SockAddr) {
         let myaddr = sock_set_port(&addr, port);
         let sockfd = reusable_socket(family);
         wrap::bind(&sockfd, &myaddr);
-        println!("bound {}", sock_ntop(&myaddr));
+        unp::outln!("bound {}", sock_ntop(&myaddr));
         fork_echo(sockfd, &myaddr);
 
         let broadcast = ifa.broadcast.as_ref().and_then(udp::to_sockaddr);
@@ -63,11 +63,11 @@ pub fn serve_every_address(wild: &SockAddr) {
             let sockfd = reusable_socket(family);
             match sockfd.bind(&brdaddr) {
                 Ok(()) => {
-                    println!("bound {}", sock_ntop(&brdaddr));
+                    unp::outln!("bound {}", sock_ntop(&brdaddr));
                     fork_echo(sockfd, &brdaddr);
                 }
                 Err(err) if err.raw_os_error() == Some(libc::EADDRINUSE) => {
-                    println!("EADDRINUSE: {}", sock_ntop(&brdaddr));
+                    unp::outln!("EADDRINUSE: {}", sock_ntop(&brdaddr));
                 }
                 Err(err) => err_sys(&err, format!("bind error for {}", sock_ntop(&brdaddr))),
             }
@@ -75,7 +75,7 @@ pub fn serve_every_address(wild: &SockAddr) {
     }
     let sockfd = reusable_socket(family);
     wrap::bind(&sockfd, wild);
-    println!("bound {}", sock_ntop(wild));
+    unp::outln!("bound {}", sock_ntop(wild));
     fork_echo(sockfd, wild);
 }
 
@@ -100,7 +100,7 @@ fn mydg_echo(sockfd: &Socket, myaddr: &SockAddr) -> ! {
     let mut mesg = [0u8; MAXLINE];
     loop {
         let (n, cli) = udp::recvfrom(sockfd, &mut mesg).or_die("recvfrom error");
-        println!(
+        unp::outln!(
             "child {}, datagram from {}, to {}",
             getpid(),
             sock_ntop(&cli),

@@ -407,25 +407,28 @@ fn wrong_arguments_print_the_usage_line() {
         ("advio-udpcli02", "usage: udpcli <IPaddress> [port]"),
         ("advio-udpcli03", "usage: udpcli <IPaddress> [port]"),
     ] {
-        client(name).assert().code(1).stderr(format!("{usage}\n"));
+        client(name)
+            .assert()
+            .code(1)
+            .stderr(format!("{usage}   (this is {name})\n"));
         client(name)
             .args(["127.0.0.1", "x"])
             .assert()
             .code(1)
-            .stderr(format!("{usage}\n"));
+            .stderr(format!("{usage}   (this is {name})\n"));
         client(name)
             .arg("127.0.0.256")
             .assert()
             .code(1)
             .stderr("inet_pton error for 127.0.0.256\n");
     }
-    let peer_usage = "usage: a.out <hostname or IPaddress> <service or port#>\n";
+    let peer_usage = "usage: a.out <hostname or IPaddress> <service or port#>";
     for name in ["advio-daytimetcpcli", "daytimeudpcli3", "daytimeudpcli4"] {
         client(name)
             .arg("127.0.0.1")
             .assert()
             .code(1)
-            .stderr(peer_usage);
+            .stderr(format!("{peer_usage}   (this is {name})\n"));
     }
     client("daytimeudpcli3")
         .args(["127.0.0.1", "no-such-service"])
@@ -442,8 +445,14 @@ fn wrong_arguments_print_the_usage_line() {
         .code(1)
         .stderr("usage: udpserv04 [ <host> ] <service or port>\n");
     for (name, usage) in [
-        ("advio-tcpserv02", "usage: tcpserv02 [port]\n"),
-        ("advio-udpserv01", "usage: udpserv01 [port]\n"),
+        (
+            "advio-tcpserv02",
+            "usage: tcpserv02 [port]   (this is advio-tcpserv02)\n",
+        ),
+        (
+            "advio-udpserv01",
+            "usage: udpserv01 [port]   (this is advio-udpserv01)\n",
+        ),
         ("udpserv03", "usage: udpserv03 [port]\n"),
     ] {
         client(name).args(["1", "2"]).assert().code(1).stderr(usage);

@@ -159,16 +159,16 @@ fn bad_arguments_print_the_usage_line() {
         "daytimetcpcli3",
         "daytimetcpcliv6",
     ] {
-        client(name)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr("usage: a.out <IPaddress> [port]\n");
+        client(name).assert().code(1).stdout("").stderr(format!(
+            "usage: a.out <IPaddress> [port]   (this is {name})\n"
+        ));
         client(name)
             .args(["127.0.0.1", "not-a-port"])
             .assert()
             .code(1)
-            .stderr("usage: a.out <IPaddress> [port]\n");
+            .stderr(format!(
+                "usage: a.out <IPaddress> [port]   (this is {name})\n"
+            ));
     }
     for name in [
         "daytimetcpsrv",

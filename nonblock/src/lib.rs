@@ -64,7 +64,7 @@ pub fn select_echo_server(listener: &Socket, accept: impl Fn(&Socket) -> Option<
         select(None, &mut rset, None, None, None).or_die("select error");
 
         let new = if rset.contains(listener.as_fd()) {
-            println!("listening socket readable");
+            unp::outln!("listening socket readable");
             std::thread::sleep(ACCEPT_DELAY);
             accept(listener)
         } else {

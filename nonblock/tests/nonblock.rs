@@ -146,32 +146,32 @@ fn wrong_arguments_print_the_usage_line() {
         (
             "nonblock-tcpcli01",
             &[][..],
-            "usage: tcpcli <IPaddress> [port]\n",
+            "usage: tcpcli <IPaddress> [port]   (this is {name})\n",
         ),
         (
             "nonblock-tcpcli02",
             &[],
-            "usage: tcpcli <IPaddress> [port]\n",
+            "usage: tcpcli <IPaddress> [port]   (this is {name})\n",
         ),
         (
             "nonblock-tcpcli03",
             &["1", "2", "3"],
-            "usage: tcpcli <IPaddress> [port]\n",
+            "usage: tcpcli <IPaddress> [port]   (this is {name})\n",
         ),
         (
             "nonblock-tcpcli04",
             &[],
-            "usage: tcpcli <IPaddress> [port]\n",
+            "usage: tcpcli <IPaddress> [port]   (this is {name})\n",
         ),
         (
             "nonblock-daytimetcpcli",
             &[],
-            "usage: daytimetcpcli <IPaddress> [port]\n",
+            "usage: daytimetcpcli <IPaddress> [port]   (this is {name})\n",
         ),
         (
             "nonblock-daytimetcpcli",
             &["127.0.0.1", "port"],
-            "usage: daytimetcpcli <IPaddress> [port]\n",
+            "usage: daytimetcpcli <IPaddress> [port]   (this is {name})\n",
         ),
         (
             "tcpservselect03",
@@ -186,7 +186,7 @@ fn wrong_arguments_print_the_usage_line() {
             .assert()
             .code(1)
             .stdout("")
-            .stderr(usage);
+            .stderr(usage.replace("{name}", name));
     }
     let web_usage = "usage: web <#conns> <hostname>[:port] <homepage> <file1> ...\n";
     for args in [

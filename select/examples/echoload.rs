@@ -20,7 +20,10 @@ use std::time::{Duration, Instant};
 const MESSAGE: usize = 64;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     let [port, active, idle, seconds] = args.as_slice() else {
         unp::err_quit("usage: echoload <port> <active> <idle> <seconds>");
     };

@@ -136,11 +136,9 @@ fn clients_notice_at_once_a_server_that_terminates() {
 #[test]
 fn usage_and_argument_errors() {
     for name in CLIENTS {
-        client(name)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr("usage: tcpcli <IPaddress> [port]\n");
+        client(name).assert().code(1).stdout("").stderr(format!(
+            "usage: tcpcli <IPaddress> [port]   (this is {name})\n"
+        ));
         client(name)
             .args(["foo", "9"])
             .assert()

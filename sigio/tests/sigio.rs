@@ -141,7 +141,7 @@ fn bad_arguments() {
         .assert()
         .code(1)
         .stdout("")
-        .stderr("usage: udpcli01 <IPaddress> [port]\n");
+        .stderr("usage: udpcli01 <IPaddress> [port]   (this is sigio-udpcli01)\n");
     client("sigio-udpcli01")
         .arg("foo")
         .assert()
@@ -151,5 +151,5 @@ fn bad_arguments() {
         .args(["1", "2"])
         .assert()
         .code(1)
-        .stderr("usage: udpserv01 [port]\n");
+        .stderr("usage: udpserv01 [port]   (this is sigio-udpserv01)\n");
 }

@@ -104,7 +104,9 @@ fn clients_print_the_usage_line_and_reject_bad_addresses() {
                 .assert()
                 .code(1)
                 .stdout("")
-                .stderr("usage: tcpcli <IPaddress> [port]\n");
+                .stderr(format!(
+                    "usage: tcpcli <IPaddress> [port]   (this is {name})\n"
+                ));
         }
         client(name)
             .arg("foo")

@@ -276,17 +276,17 @@ fn the_book_ports_in_a_private_network_namespace() {
 
 #[test]
 fn wrong_arguments_print_the_usage_line() {
-    let usage = "usage: udpcli <IPaddress> [port]\n";
     for name in [
         "udpcli01", "udpcli02", "udpcli03", "udpcli04", "udpcli05", "udpcli06", "udpcli08",
         "udpcli09",
     ] {
-        client(name).assert().code(1).stderr(usage);
+        let usage = format!("usage: udpcli <IPaddress> [port]   (this is {name})\n");
+        client(name).assert().code(1).stderr(usage.clone());
         client(name)
             .args(["127.0.0.1", "7", "x"])
             .assert()
             .code(1)
-            .stderr(usage);
+            .stderr(usage.clone());
         client(name)
             .args(["127.0.0.1", "port"])
             .assert()

@@ -19,11 +19,12 @@
 use unp::udp;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: udpserv04 [ <host> ] <service or port>";
+    let args = unp::args::arguments(usage, unp::args::Role::Server);
     let (sockfd, sa) = match args.as_slice() {
         [serv] => udp::udp_client(None, serv),
         [host, serv] => udp::udp_client(Some(host), serv),
-        _ => unp::err_quit("usage: udpserv04 [ <host> ] <service or port>"),
+        _ => unp::err_quit(usage),
     };
     // Only the family and the port were wanted.
     unp::wrap::close(sockfd);

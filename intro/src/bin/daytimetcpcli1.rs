@@ -20,5 +20,5 @@ fn main() {
     let addr = unp::inet_pton_v4_or_die(&args[0]);
     wrap::connect(&sockfd, &SockAddr::from(SocketAddrV4::new(addr, port)));
     let counter = intro::copy_until_eof(&sockfd);
-    println!("counter = {counter}");
+    unp::outln!("counter = {counter}");
 }

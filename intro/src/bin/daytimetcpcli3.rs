@@ -19,6 +19,6 @@ fn main() {
     let addr = unp::inet_pton_v4_or_die(&args[0]);
     wrap::connect(&sockfd, &SockAddr::from(SocketAddrV4::new(addr, port)));
     let cliaddr = wrap::getsockname(&sockfd);
-    println!("local addr: {}", unp::sock_ntop(&cliaddr));
+    unp::outln!("local addr: {}", unp::sock_ntop(&cliaddr));
     intro::copy_until_eof(&sockfd);
 }

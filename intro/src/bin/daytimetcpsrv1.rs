@@ -17,7 +17,7 @@ fn main() {
     loop {
         let (connfd, cliaddr) = wrap::accept(&listenfd);
         if let Some(cli) = cliaddr.as_socket_ipv4() {
-            println!("connection from {}, port {}", cli.ip(), cli.port());
+            unp::outln!("connection from {}, port {}", cli.ip(), cli.port());
         }
         wrap::write(&connfd, intro::daytime_reply().as_bytes());
         wrap::close(connfd);

@@ -17,7 +17,7 @@ fn main() {
     let listenfd = listen_any(Domain::IPV6, port);
     loop {
         let (connfd, cliaddr) = wrap::accept(&listenfd);
-        println!("connection from {}", unp::sock_ntop(&cliaddr));
+        unp::outln!("connection from {}", unp::sock_ntop(&cliaddr));
         wrap::write(&connfd, intro::daytime_reply().as_bytes());
         wrap::close(connfd);
     }

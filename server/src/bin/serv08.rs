@@ -84,7 +84,7 @@ fn main() {
 /// The book's `thread_main` (`pthread08.c`): wait for a connection in the
 /// ring, serve it.
 fn thread_main(i: usize, clifd: &Clifd, meter: Meter) -> ! {
-    println!("thread {i} starting");
+    unp::outln!("thread {i} starting");
     loop {
         let connfd = {
             let mut ring = clifd.lock();
