@@ -44,7 +44,6 @@
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::pin::Pin;
 use std::sync::mpsc::{self, Sender};
-use std::thread;
 
 use aio::BUFSIZE;
 use nix::errno::Errno;
@@ -89,7 +88,7 @@ fn main() {
     completion.thread_block().or_die("sigprocmask error");
 
     let (newconns_tx, newconns) = mpsc::channel();
-    thread::spawn(move || accept_loop(&listenfd, &newconns_tx));
+    wrap::pthread_create(move || accept_loop(&listenfd, &newconns_tx));
 
     let mut conns: Vec<Conn> = Vec::new();
     loop {
