@@ -73,17 +73,28 @@ impl Children {
         child_main: impl FnOnce(),
     ) -> nix::Result<Pid> {
         let parent = getpid();
+        // The caught signals stay blocked until the child has put back their
+        // default actions: a SIGTERM from a parent stopping its children
+        // right away must kill the child, not run the parent's handler.
+        let caught = signals.caught();
+        caught.thread_block().or_die("sigprocmask error");
         // SAFETY: the forking servers are single-threaded.
-        match unsafe { fork() }? {
-            ForkResult::Parent { child } => {
+        match unsafe { fork() } {
+            Ok(ForkResult::Child) => {
+                die_with_parent(parent);
+                signals.restore_defaults();
+                caught.thread_unblock().or_die("sigprocmask error");
+                child_main();
+                std::process::exit(0)
+            }
+            Ok(ForkResult::Parent { child }) => {
+                caught.thread_unblock().or_die("sigprocmask error");
                 self.pids.push(child);
                 Ok(child)
             }
-            ForkResult::Child => {
-                die_with_parent(parent);
-                signals.restore_defaults();
-                child_main();
-                std::process::exit(0)
+            Err(err) => {
+                caught.thread_unblock().or_die("sigprocmask error");
+                Err(err)
             }
         }
     }
