@@ -16,7 +16,7 @@ use nix::sys::socket::{self, ControlMessageOwned, MsgFlags, SockaddrStorage};
 use socket2::{SockAddr, Socket};
 
 use crate::error::{err_quit, err_sys, OrDie};
-use crate::netdb::{first_socket, getaddrinfo, AddrInfo, Hints};
+use crate::netdb::{first_socket, getaddrinfo, host_or_null, AddrInfo, Hints};
 use crate::readline::fgets;
 use crate::MAXLINE;
 
@@ -64,6 +64,10 @@ pub fn sendto(sock: &Socket, buf: &[u8], to: &SockAddr) {
 /// There is no timeout: a lost request or reply blocks it in `recvfrom`
 /// forever (§8.6), and on an unconnected socket the ICMP port unreachable of
 /// a server that is not running never reaches it (§8.9).
+///
+/// A NUL byte in a line is data: the whole line is the datagram, and the
+/// whole reply is printed. The C sends `strlen(sendline)` bytes, the line
+/// up to its first NUL, and prints the reply up to its first NUL (`fputs`).
 pub fn dg_cli(input: &mut impl BufRead, sock: &Socket, servaddr: &SockAddr) {
     let mut sendline = Vec::new();
     let mut recvline = [0u8; MAXLINE];
@@ -92,7 +96,7 @@ fn lookup_datagram(what: &str, host: Option<&str>, serv: &str) -> Vec<AddrInfo> 
         socktype: libc::SOCK_DGRAM,
         ..Hints::default()
     };
-    let shown = host.unwrap_or("(null)");
+    let shown = host_or_null(host);
     getaddrinfo(host, Some(serv), hints)
         .unwrap_or_else(|e| err_quit(format!("{what} error for {shown}, {serv}: {e}")))
 }
@@ -113,7 +117,7 @@ pub fn udp_client(host: Option<&str>, serv: &str) -> (Socket, SockAddr) {
         (Ok(sock), Some(servaddr)) => (sock, servaddr),
         (Err(err), _) => err_sys(
             &err,
-            format!("udp_client error for {}, {serv}", host.unwrap_or("(null)")),
+            format!("udp_client error for {}, {serv}", host_or_null(host)),
         ),
         (Ok(_), None) => unreachable!("first_socket runs the setup of the socket it returns"),
     }
