@@ -104,6 +104,38 @@ pub use inbox::{inbox, Inbox, InboxSender};
 /// elsewhere (another thread's loop).
 pub const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 
+/// The rule of every server here whose `accept` runs out of descriptors
+/// (`EMFILE`, `ENFILE`) or of kernel memory for one (`ENOBUFS`, `ENOMEM`):
+/// stop accepting (the connections wait in the listen queue), say
+/// `accept error: <reason>` once, and accept again when a descriptor may
+/// be free. The C's `Accept` exits instead.
+#[derive(Debug, Default)]
+pub struct AcceptPause {
+    /// The error has been printed since the last successful accept.
+    logged: bool,
+}
+
+impl AcceptPause {
+    /// Whether `err`, from `accept`, means: pause. If so it is printed,
+    /// the first time since the last [`accepted`](AcceptPause::accepted).
+    pub fn pauses_for(&mut self, err: &io::Error) -> bool {
+        let out = matches!(
+            err.raw_os_error(),
+            Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
+        );
+        if out && !self.logged {
+            err_ret(err, "accept error");
+            self.logged = true;
+        }
+        out
+    }
+
+    /// An accept succeeded: the next pause is printed again.
+    pub fn accepted(&mut self) {
+        self.logged = false;
+    }
+}
+
 /// The readiness mechanism under a [`Reactor`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -255,8 +287,7 @@ pub struct Reactor<H: Handler = Callback> {
     paused: Vec<Token>,
     /// When the paused listeners are watched again at the latest.
     retry_at: Option<Instant>,
-    /// `accept error: Too many open files` printed since the last accept.
-    exhaustion_logged: bool,
+    accept_pause: AcceptPause,
     deadlines: BTreeSet<(Instant, Token)>,
     stopped: bool,
 }
@@ -276,7 +307,7 @@ impl<H: Handler> Reactor<H> {
             next_token: 0,
             paused: Vec::new(),
             retry_at: None,
-            exhaustion_logged: false,
+            accept_pause: AcceptPause::default(),
             deadlines: BTreeSet::new(),
             stopped: false,
         })
@@ -403,16 +434,12 @@ impl<H: Handler> Reactor<H> {
                 SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC,
             ) {
                 Ok(fd) => {
-                    self.exhaustion_logged = false;
+                    self.accept_pause.accepted();
                     return Some(Socket::from(fd));
                 }
                 Err(Errno::EAGAIN) => return None,
                 Err(Errno::EINTR | Errno::ECONNABORTED | Errno::EPROTO) => continue,
-                Err(err @ (Errno::EMFILE | Errno::ENFILE | Errno::ENOBUFS | Errno::ENOMEM)) => {
-                    if !self.exhaustion_logged {
-                        err_ret(&err.into(), "accept error");
-                        self.exhaustion_logged = true;
-                    }
+                Err(err) if self.accept_pause.pauses_for(&err.into()) => {
                     self.pause_accepting(token);
                     return None;
                 }
