@@ -13,3 +13,8 @@ fn aioserv01() {
 fn uringserv01() {
     survives_running_out("uringserv01", &["{port}"], b"hello\n", b"hello\n");
 }
+
+#[test]
+fn uringserv02() {
+    survives_running_out("uringserv02", &["{port}"], b"hello\n", b"hello\n");
+}
