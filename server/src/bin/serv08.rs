@@ -26,10 +26,11 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
 use server::meter::Meter;
+use server::prethread::thread_make;
 use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use socket2::Socket;
-use unp::{wrap, OrDie};
+use unp::wrap;
 
 /// The most connections waiting in the ring (`pthread08.h`).
 const MAXNCLI: usize = 32;
@@ -65,9 +66,7 @@ fn main() {
     std::thread::scope(|scope| {
         for i in 0..args.count {
             let clifd = &clifd;
-            std::thread::Builder::new()
-                .spawn_scoped(scope, move || thread_main(i, clifd, meter))
-                .or_die("pthread_create error");
+            thread_make(scope, move || thread_main(i, clifd, meter));
         }
         loop {
             let (connfd, _cliaddr) = wrap::accept(&listener);

@@ -16,8 +16,9 @@
 //! it builds and works. Other differences as serv07.
 
 use server::args::ServerArgs;
+use server::cpu::pr_cpu_time;
 use server::meter::Meter;
-use server::prethread::prethread_main;
+use server::prethread::thread_make;
 use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use socket2::Socket;
@@ -28,8 +29,17 @@ fn main() {
     let signals = SignalPipe::catch(STOP);
     let listener = args.listen();
     let meter = Meter::new(args.count);
-    prethread_main(&signals, args.count, meter, |i| {
-        thread_main(i, &listener, meter)
+
+    std::thread::scope(|scope| {
+        for i in 0..args.count {
+            let listener = &listener;
+            thread_make(scope, move || thread_main(i, listener, meter));
+        }
+        // the C's pause() until SIGINT, then sig_int
+        signals.wait();
+        pr_cpu_time();
+        meter.print("thread", "connections");
+        std::process::exit(0)
     })
 }
 
