@@ -4,6 +4,8 @@
 //! connection and loops. Threads of one process need no shared mapping or
 //! lock file: an ordinary mutex does.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv07 [ <host> ] <port#> <#threads>      # serv07 40123 15
 //! client 127.0.0.1 40123 5 500 4000

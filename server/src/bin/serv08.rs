@@ -5,6 +5,8 @@
 //! it. The hand-off through the mutex and condition variable costs more
 //! than serv07's threads accepting for themselves (Figure 30.1).
 //!
+//! Run:
+//!
 //! ```sh
 //! serv08 [ <host> ] <port#> <#threads>      # serv08 40123 15
 //! client 127.0.0.1 40123 5 500 4000

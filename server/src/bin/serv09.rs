@@ -3,6 +3,8 @@
 //! thread calls `accept` on the shared socket at once, and the kernel gives
 //! each connection to one of them, as for serv02's processes.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv09 [ <host> ] <port#> <#threads>      # serv09 40123 15
 //! client 127.0.0.1 40123 5 500 4000
@@ -13,7 +15,7 @@
 //! The C no longer links with gcc 10 or later: `pthread09.h` *defines*
 //! (not declares) its globals, and `-fno-common` makes the two files'
 //! copies collide. Here the threads borrow the one listening socket, and
-//! it builds and works. Other differences as serv07.
+//! it builds and works. Other differences from the C as serv07.
 
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
