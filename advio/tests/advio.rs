@@ -10,8 +10,8 @@ use socket2::{Domain, Socket, Type};
 use std::process::Command;
 
 use unp_tests::{
-    assert_udp_echoes, bin, client, free_port, in_netns, run_client, server, udp_server,
-    udp_socket, wait_until, Proc, TIMEOUT,
+    assert_udp_echoes, bin, client, free_port, in_netns, run_client, server, skip_unless_root,
+    udp_server, udp_socket, wait_until, Proc, TIMEOUT,
 };
 
 /// A UDP peer that answers `replies` datagrams with `answer(request)` and
@@ -141,6 +141,9 @@ fn mask_children(text: &str) -> String {
 
 #[test]
 fn udpserv03_binds_each_address_and_the_wildcard_gets_the_rest() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     let out = in_netns(
         "udpserv03
          echo to-lo | advio-udpcli01 127.0.0.1 9877
@@ -162,6 +165,9 @@ fn udpserv03_binds_each_address_and_the_wildcard_gets_the_rest() {
 
 #[test]
 fn udpserv04_does_the_same_in_ipv6_with_a_service_name() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     let out = in_netns(
         "udpserv04 ::1 echo
          daytimeudpcli3 ::1 echo; echo
@@ -382,6 +388,9 @@ fn daytimeudpcli3_and_4_peek_at_the_datagram_then_read_it() {
 
 #[test]
 fn the_book_ports_in_a_private_network_namespace() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     let out = in_netns(
         "udpserv04 127.0.0.1 echo >/dev/null
          echo one | advio-udpcli01 127.0.0.1

@@ -5,7 +5,7 @@
 use std::ffi::CString;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use unp_tests::{bin, client, free_port, in_netns, run_client, server};
+use unp_tests::{bin, client, free_port, in_netns, run_client, server, skip_unless_root};
 
 /// Parse a daytime reply (`Thu Nov 26 21:56:32 2026\r\n`) as local time.
 fn parse_daytime(reply: &str) -> i64 {
@@ -230,6 +230,9 @@ fn a_port_in_use_is_address_already_in_use() {
 /// a private network namespace.
 #[test]
 fn the_books_command_lines_work_on_the_books_ports() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     let out = in_netns(
         "daytimetcpsrv & wait_listen 13
          daytimetcpcli 127.0.0.1
@@ -249,6 +252,9 @@ fn the_books_command_lines_work_on_the_books_ports() {
 /// Port 13 is privileged: without root, bind fails as in C.
 #[test]
 fn port_13_without_root_is_permission_denied() {
+    if skip_unless_root("setpriv") {
+        return;
+    }
     let srv = bin("daytimetcpsrv");
     in_netns(&format!(
         "setpriv --reuid=65534 --regid=65534 --clear-groups {}",

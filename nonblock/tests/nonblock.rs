@@ -16,8 +16,8 @@ use std::time::Duration;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use socket2::{Domain, SockAddr, Socket, Type};
 use unp_tests::{
-    bin, blocked_in, client, connect, exchange, free_port, in_netns, proc_stat, server, wait_until,
-    TIMEOUT,
+    bin, blocked_in, client, connect, exchange, free_port, in_netns, proc_stat, server,
+    skip_unless_root, wait_until, TIMEOUT,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -483,6 +483,9 @@ fn daytimetcpcli_reports_a_refused_connect() {
 
 #[test]
 fn daytimetcpcli_reports_a_timed_out_connect_on_port_13() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     // In a private namespace: the book's port 13, a listener whose full
     // backlog drops SYNs, and SYN retries cut from 6 (about two minutes) to 1.
     in_netns(
@@ -716,6 +719,9 @@ fn web_reports_a_refused_home_page() {
 
 #[test]
 fn web_uses_port_80_by_default_and_a_bracketed_ipv6_port() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     // In a private namespace, where port 80 is free: Python's HTTP server.
     in_netns(
         r#"

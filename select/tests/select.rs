@@ -8,8 +8,10 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::process::Command;
 use std::thread;
 
-use unp_tests::conformance::{is_stuck, EchoServer};
-use unp_tests::{bin, client, connect, free_port, run_client, server, wait_until, Proc};
+use unp_tests::conformance::EchoServer;
+use unp_tests::{
+    bin, client, connect, free_port, run_client, server, tcp_memory, wait_until, Proc,
+};
 
 /// The three `str_cli` clients of the crate.
 const CLIENTS: [&str; 3] = ["select-tcpcli01", "tcpcli02", "tcpcliepoll01"];
@@ -203,9 +205,14 @@ fn tcpcli03_shut_rd_queues_data_until_the_window_closes() {
             }
         }
     });
+    let (server, client) = (chargen.local_addr().unwrap(), chargen.peer_addr().unwrap());
     wait_until("the sender to be stuck on a closed window", || {
-        is_stuck(&chargen)
+        tcp_memory(server, client).is_some_and(|mem| mem.send_buffer_full())
     });
+    let queued = tcp_memory(client, server)
+        .expect("tcpcli03's socket")
+        .unread;
+    assert!(queued > 0, "nothing queued in tcpcli03's receive buffer");
     assert!(cli.is_running(), "tcpcli03 exited: {}", cli.stderr());
     assert!(!sender.is_finished(), "the sender's write failed");
     chargen.shutdown(Shutdown::Both).unwrap();

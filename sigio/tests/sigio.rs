@@ -8,7 +8,9 @@ use std::thread;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
-use unp_tests::{client, free_port, in_netns, proc_stat, udp_server, wait_until, Proc};
+use unp_tests::{
+    client, free_port, in_netns, proc_stat, skip_unless_root, udp_server, wait_until, Proc,
+};
 
 fn start_server() -> (Proc, u16) {
     let port = free_port();
@@ -32,6 +34,9 @@ fn udpcli01_gets_each_line_back_from_udpserv01() {
 
 #[test]
 fn book_port_9877_by_default() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     in_netns(
         "sigio-udpserv01 & wait_udp 9877
          printf 'on 9877\\n' | sigio-udpcli01 127.0.0.1",

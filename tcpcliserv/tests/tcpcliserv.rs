@@ -14,7 +14,7 @@ use std::thread;
 use nix::sys::signal::Signal;
 use unp_tests::{
     asleep_in, bin, children_of, client, connect, exchange, free_port, in_netns, proc_entries,
-    proc_stat, reset, server, wait_until, Proc, TIMEOUT,
+    proc_stat, reset, server, skip_unless_root, wait_until, Proc, TIMEOUT,
 };
 
 /// The servers that echo what they read.
@@ -142,6 +142,9 @@ fn servers_print_the_usage_line_and_refuse_a_taken_port() {
 /// echo server on 9877 and tcpcli01, and tcpcli05 on the echo port 7.
 #[test]
 fn the_books_command_lines_use_the_books_ports() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     in_netns(
         "tcpserv01 & wait_listen 9877
          printf 'hello\\nworld\\n' | tcpcli01 127.0.0.1

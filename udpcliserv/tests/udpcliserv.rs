@@ -10,7 +10,7 @@ use nix::sys::signal::Signal;
 use unp_tests::conformance::{self, EchoServer};
 use unp_tests::{
     assert_udp_echoes, bin, blocked_in, client, connect, exchange, free_port, in_netns, run_client,
-    udp_server, udp_socket, wait_until, Proc,
+    skip_unless_root, udp_server, udp_socket, wait_until, Proc,
 };
 
 /// `text` is `prefix`, a decimal number, then `suffix`; returns the number.
@@ -253,6 +253,9 @@ fn udpservselect01_passes_the_tcp_echo_conformance_suite() {
 
 #[test]
 fn the_book_ports_in_a_private_network_namespace() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     let out = in_netns(
         "udpserv01 & wait_udp 9877
          echo to-9877 | udpcli01 127.0.0.1
