@@ -11,7 +11,7 @@ use std::thread;
 use std::time::Duration;
 
 use lab::loadgen::{Loadgen, Options};
-use unp_tests::{client, free_port, server};
+use unp_tests::{assert_usage, free_port, server};
 
 const LOADGEN: &str = env!("CARGO_BIN_EXE_lab-loadgen");
 const LAB: &str = env!("CARGO_BIN_EXE_lab");
@@ -106,13 +106,15 @@ fn loadgen_fails_when_the_server_hangs_up() {
 }
 
 #[test]
-fn loadgen_prints_its_usage() {
-    client("lab-loadgen")
-        .arg("127.0.0.1:1")
-        .assert()
-        .code(1)
-        .stdout("")
-        .stderr(format!("{}\n", lab::loadgen::USAGE));
+fn loadgen_and_tokio_peer_print_their_usage() {
+    assert_usage([
+        ("lab-loadgen", &["127.0.0.1:1"][..], lab::loadgen::USAGE),
+        (
+            "lab-tokio-echo",
+            &["1", "2"],
+            "usage: lab-tokio-echo [port]",
+        ),
+    ]);
 }
 
 #[test]
@@ -129,15 +131,6 @@ fn tokio_peer_echoes_and_survives_a_reset() {
     let mut back = [0u8; 13];
     sock.read_exact(&mut back).unwrap();
     assert_eq!(&back, b"hello, tokio\n");
-}
-
-#[test]
-fn tokio_peer_prints_its_usage() {
-    client("lab-tokio-echo")
-        .args(["1", "2"])
-        .assert()
-        .code(1)
-        .stderr("usage: lab-tokio-echo [port]\n");
 }
 
 #[test]
