@@ -4,12 +4,15 @@
 //!
 //! `cargo run --release -p lab` (quick mode, a few minutes on 2 cores) or
 //! `cargo run --release -p lab -- --full`; `--only` and `--servers` make a
-//! run short, `--help` lists the rest. It first builds the binaries it
-//! drives (`cargo build --bins` of the server crates, same profile as
-//! itself; `--no-build` skips that), finds them beside its own executable,
-//! and skips with a note whatever is not built. See `lab::experiments` for
-//! what each experiment does and `results/latest/report.md` for what it
-//! found.
+//! run short, `--help` lists the rest and two short runs. A debug build
+//! re-runs itself in release under cargo, or stops with the command. It
+//! first builds the binaries it drives (`cargo build --bins` of the server
+//! crates, same profile as itself) and installs perf if missing
+//! (`--no-build` skips both), finds the binaries beside its own executable,
+//! and skips with a note whatever is not built. It writes the results
+//! before it prints the report, so a reader that stops early (`lab | head`)
+//! loses nothing. `lab --readme DIR` rewrites the README's summary from the
+//! run in DIR. See `lab::experiments` for what each experiment does.
 
 use std::env;
 use std::fmt::Write as _;

@@ -106,16 +106,16 @@ pub fn summary(lab: &Lab, run: &Run) -> String {
         run.machine("memory"),
         run.machine("load average at start / end"),
     );
-    if let Some(targets) = lab.targets() {
+    let targets = lab
+        .targets()
+        .map(|t| t.replacen("## Targets", "#### Targets", 1));
+    let parts = targets
+        .into_iter()
+        .chain(lab.experiments().into_iter().filter_map(|e| e.summary(lab)));
+    for part in parts {
         md += "\n";
-        md += &targets.replacen("## Targets", "#### Targets", 1);
-    }
-    for e in lab.experiments() {
-        if let Some(part) = e.summary(lab) {
-            md += "\n";
-            md += &part;
-            md += "\n";
-        }
+        md += part.trim();
+        md += "\n";
     }
     md
 }
