@@ -257,7 +257,9 @@ pub fn line_chart(
             .collect();
         for &(vx, lo, hi) in &s.spread {
             if hi > lo && drawable(vx, lo) && drawable(vx, hi) {
-                let (px, top_y, bottom_y) = (x.pos(vx), y.pos(hi), y.pos(lo));
+                // Side by side, so that the bars of one x do not hide each other.
+                let dodge = (i as f64 - (series.len() as f64 - 1.0) / 2.0) * 3.0;
+                let (px, top_y, bottom_y) = (x.pos(vx) + dodge, y.pos(hi), y.pos(lo));
                 let _ = writeln!(
                     out,
                     r#"<path d="M{a:.1},{top_y:.1}H{b:.1}M{px:.1},{top_y:.1}V{bottom_y:.1}M{a:.1},{bottom_y:.1}H{b:.1}" stroke="{colour}" stroke-width="1.2" fill="none" opacity="0.7"/>"#,
@@ -294,42 +296,64 @@ pub fn line_chart(
     out
 }
 
-/// A horizontal bar chart, one labelled bar per `(label, value)`, each with
-/// its value printed at its end; `value_label` names the unit. The bar
+/// A horizontal bar chart, one labelled bar per `(label, spread)`: the bar
+/// is the median, with its value printed at its end, and a line across it
+/// spans the min–max of the repeats; `value_label` names the unit. The bar
 /// labelled `highlight` stands out in another colour.
 pub fn bar_chart(
     title: &str,
     value_label: &str,
-    bars: &[(String, f64)],
+    bars: &[(String, Spread)],
     highlight: Option<&str>,
 ) -> String {
     let row = 24.0;
     let top = 40.0;
     let height = top + row * bars.len() as f64 + 60.0;
     let (left, right) = (230.0, WIDTH - 90.0);
-    let x = Axis::new(bars.iter().map(|b| b.1.max(0.0)), false, left, right);
+    let extent = bars.iter().map(|b| b.1.median.max(b.1.max).max(0.0));
+    let x = Axis::new(extent, false, left, right);
     let bottom = top + row * bars.len() as f64;
     let mut out = String::new();
     header(&mut out, height, title);
     x_grid(&mut out, &x, top, bottom);
-    for (i, (label, value)) in bars.iter().enumerate() {
+    for (i, (label, spread)) in bars.iter().enumerate() {
         let y = top + row * i as f64;
-        let w = (x.pos(value.max(0.0)) - left).max(0.0);
+        let w = (x.pos(spread.median.max(0.0)) - left).max(0.0);
         let _ = writeln!(
             out,
-            r#"<text x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect x="{left}" y="{ry}" width="{w:.1}" height="{h}" fill="{c}"/><text x="{vx:.1}" y="{ty}">{v}</text>"#,
+            r#"<text x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect x="{left}" y="{ry}" width="{w:.1}" height="{h}" fill="{c}"/>"#,
             lx = left - 8.0,
             ty = y + row / 2.0 + 4.0,
             label = escape(label),
             ry = y + 3.0,
             h = row - 6.0,
             c = if highlight == Some(label.as_str()) {
-                PALETTE[3]
+                PALETTE[4]
             } else {
                 PALETTE[0]
             },
-            vx = left + w + 5.0,
-            v = short_number(*value)
+        );
+        let mut end = left + w;
+        if spread.max > spread.min {
+            let (a, b, cy) = (
+                x.pos(spread.min.max(0.0)),
+                x.pos(spread.max.max(0.0)),
+                y + row / 2.0,
+            );
+            let _ = writeln!(
+                out,
+                r##"<path d="M{a:.1},{t:.1}V{u:.1}M{a:.1},{cy:.1}H{b:.1}M{b:.1},{t:.1}V{u:.1}" stroke="#333" stroke-width="1.2" fill="none"/>"##,
+                t = cy - 5.0,
+                u = cy + 5.0,
+            );
+            end = end.max(b);
+        }
+        let _ = writeln!(
+            out,
+            r#"<text x="{vx:.1}" y="{ty}">{v}</text>"#,
+            vx = end + 5.0,
+            ty = y + row / 2.0 + 4.0,
+            v = short_number(spread.median)
         );
     }
     let _ = writeln!(
@@ -420,15 +444,21 @@ mod tests {
 
     #[test]
     fn bar_chart_has_a_bar_and_a_value_per_entry() {
+        let one = |v: f64| Spread::of(&[v]).unwrap();
         let bars = vec![
-            ("serv01".to_string(), 1.5),
-            ("serv02".to_string(), 0.25),
-            ("empty".to_string(), 0.0),
+            ("serv01".to_string(), Spread::of(&[1.5, 1.2, 1.9]).unwrap()),
+            ("serv02".to_string(), one(0.25)),
+            ("empty".to_string(), one(0.0)),
         ];
         let svg = bar_chart("Process control CPU", "seconds", &bars, Some("serv02"));
         assert_eq!(svg.matches("<rect x=\"230\"").count(), 3);
         assert!(svg.contains(">1.5</text>") && svg.contains(">0.25</text>"));
-        assert_eq!(svg.matches(&format!("fill=\"{}\"", PALETTE[3])).count(), 1);
+        assert_eq!(svg.matches(&format!("fill=\"{}\"", PALETTE[4])).count(), 1);
+        assert_eq!(
+            svg.matches("stroke=\"#333\"").count(),
+            1,
+            "one bar has a spread"
+        );
         assert!(!svg.contains("NaN"));
     }
 }

@@ -11,6 +11,7 @@ use super::{Experiment, Lab};
 use crate::config::Config;
 use crate::perf::{self, Probe, Probed};
 use crate::report::{num, show, Chart, Section, Table, Target, Verdict, NOT_MEASURED};
+use crate::stats::Spread;
 use crate::svg::{bar_chart, line_chart, Series};
 
 const EXP: &str = "echo";
@@ -684,6 +685,12 @@ pub fn section(lab: &Lab) -> Section {
             .collect()
     };
     let ranked_now = ranked(lab, conns);
+    let bars = |metric: &str| -> Vec<(String, Spread)> {
+        ranked_now
+            .iter()
+            .filter_map(|(s, _)| Some((s.name.to_string(), spread(s.name, conns, metric)?)))
+            .collect()
+    };
     let charts = vec![
         Chart {
             file: "echo-throughput.svg".into(),
@@ -713,12 +720,9 @@ pub fn section(lab: &Lab) -> Section {
             file: HEADLINE_CHART.into(),
             title: format!("Echo round trips per second at {conns} connections"),
             svg: bar_chart(
-                &format!("Round trips per second at {conns} connections (median)"),
+                &format!("Round trips per second at {conns} connections (median, line: min–max)"),
                 "round trips per second",
-                &ranked_now
-                    .iter()
-                    .map(|(s, v)| (s.name.to_string(), *v))
-                    .collect::<Vec<_>>(),
+                &bars("rt_per_s"),
                 Some(TOKIO),
             ),
         },
@@ -726,17 +730,11 @@ pub fn section(lab: &Lab) -> Section {
             file: "echo-cpu.svg".into(),
             title: format!("Server CPU per round trip at {conns} connections"),
             svg: bar_chart(
-                &format!("Server CPU µs per round trip at {conns} connections (median)"),
+                &format!(
+                    "Server CPU µs per round trip at {conns} connections (median, line: min–max)"
+                ),
                 "µs of server CPU per round trip",
-                &ranked_now
-                    .iter()
-                    .filter_map(|(s, _)| {
-                        Some((
-                            s.name.to_string(),
-                            r.median(EXP, s.name, conns, "cpu_us_per_rt")?,
-                        ))
-                    })
-                    .collect::<Vec<_>>(),
+                &bars("cpu_us_per_rt"),
                 Some(TOKIO),
             ),
         },

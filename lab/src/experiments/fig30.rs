@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::procfs::group_cpu;
 use crate::report::{show, Chart, Section, Table, Target, Verdict, NOT_MEASURED};
 use crate::spawn::Spawned;
+use crate::stats::Spread;
 use crate::svg::bar_chart;
 
 const EXP: &str = "fig30";
@@ -436,7 +437,14 @@ fn section(lab: &Lab) -> Section {
         };
         let pc = baseline.map(|b| cpu.median - b);
         if let Some(pc) = pc {
-            bars.push((d.binary.to_string(), pc * 1000.0));
+            let ms = |v: f64| (v - (cpu.median - pc)) * 1000.0;
+            let range = Spread {
+                median: ms(cpu.median),
+                min: ms(cpu.min),
+                max: ms(cpu.max),
+                n: cpu.n,
+            };
+            bars.push((d.binary.to_string(), range));
         }
         t.row(vec![
             d.row.map_or("–".into(), |r| r.to_string()),
@@ -461,7 +469,7 @@ fn section(lab: &Lab) -> Section {
         file: "fig30-process-control.svg".into(),
         title: "Process control CPU time of each server design (Figure 30.1)".into(),
         svg: bar_chart(
-            "Process control CPU time: server CPU minus serv00's (median)",
+            "Process control CPU time: server CPU minus serv00's median (median, line: min–max)",
             "milliseconds",
             &bars,
             Some("serv00"),

@@ -299,11 +299,11 @@ fn section(lab: &Lab) -> Section {
     let mut t = Table::new(&[
         "backend",
         "server",
-        "idle conns",
+        "idle connections",
         "p50 µs",
         "p99 µs",
         "round trips/s",
-        "CPU/rt µs",
+        "server CPU µs per round trip",
     ]);
     let mut latency = Vec::new();
     let mut cpu = Vec::new();

@@ -81,7 +81,7 @@ pub fn disturbance(results: &crate::report::Results, experiment: &str) -> String
     let still = other.iter().filter(|&&o| o > DISTURBED_PCT).count();
     format!(
         "Other processes took more than {DISTURBED_PCT:.0}% of a CPU during {again} of {} points, which were \
-         measured again (up to {ATTEMPTS} times); {still} stayed disturbed and are in the figures as measured.\n",
+         measured again (up to {ATTEMPTS} times in all); {still} stayed disturbed, and are in the figures as measured.\n",
         attempts.len()
     )
 }
@@ -171,7 +171,8 @@ pub struct Measured {
     /// CPU time other processes took from the two measured CPUs during
     /// the measured interval, percent of one CPU.
     pub other_cpu_pct: f64,
-    /// How many times the point was measured to get one undisturbed run.
+    /// How many times the point was measured (at most [`ATTEMPTS`]); the
+    /// figures are those of the least disturbed run.
     pub attempts: usize,
     /// What perf found during the measured interval, when it was asked.
     pub probed: Option<Probed>,
@@ -308,14 +309,15 @@ impl Lab {
         probe: Option<Probe>,
     ) -> Result<Measured> {
         let mut best: Option<Measured> = None;
-        for attempt in 1..=ATTEMPTS {
+        let mut attempts = 0;
+        while attempts < ATTEMPTS {
+            attempts += 1;
             let port = server_port()?;
             let mut args: Vec<String> = server.args.iter().map(|a| a.to_string()).collect();
             args.push(port.to_string());
             let running = self.start_server(server.binary, &args, port)?;
-            let mut measured = self.drive(&running, port, conns, idle, probe)?;
+            let measured = self.drive(&running, port, conns, idle, probe)?;
             running.interrupt(Duration::from_millis(500));
-            measured.attempts = attempt;
             let quiet = measured.other_cpu_pct <= DISTURBED_PCT;
             if best
                 .as_ref()
@@ -327,7 +329,10 @@ impl Lab {
                 break;
             }
         }
-        best.ok_or_else(|| anyhow::anyhow!("no attempt"))
+        // The kept run says how many were made, not which one it was.
+        let mut kept = best.ok_or_else(|| anyhow::anyhow!("no attempt"))?;
+        kept.attempts = attempts;
+        Ok(kept)
     }
 
     /// Drive the echo server `server` (listening on `port`) with the load

@@ -143,7 +143,8 @@ impl Experiment for StrCli {
     }
 
     fn summary(&self, lab: &Lab) -> Option<String> {
-        conclusion(lab).map(|c| format!("Chapter 16's str_cli versions: {c}"))
+        conclusion(lab)
+            .map(|c| format!("Chapter 16's str_cli versions, through the delaying proxy. {c}"))
     }
 }
 
@@ -246,7 +247,7 @@ fn conclusion(lab: &Lab) -> Option<String> {
     let stop_and_wait = wall(&VERSIONS[0]);
     if let Some(s) = stop_and_wait {
         out += &format!(
-            "stop-and-wait took {s:.2} s for {} lines, {:.2} times its floor of one {} ms round trip per line ({floor:.2} s).",
+            "Stop-and-wait took {s:.2} s for {} lines, {:.2} times its floor of one {} ms round trip per line ({floor:.2} s).",
             cfg.strcli_lines,
             s / floor,
             cfg.strcli_rtt.as_millis()
@@ -312,7 +313,7 @@ fn section(lab: &Lab) -> Section {
     for v in VERSIONS.iter() {
         let wall = r.spread(EXP, v.binary, 0, "wall_s");
         if let Some(w) = wall {
-            bars.push((format!("{} ({})", v.design, v.binary), w.median));
+            bars.push((format!("{} ({})", v.design, v.binary), w));
         }
         t.row(vec![
             v.design.into(),
@@ -342,7 +343,7 @@ fn section(lab: &Lab) -> Section {
         file: "strcli.svg".into(),
         title: "Chapter 16: wall time of each str_cli version".into(),
         svg: bar_chart(
-            "Wall time to copy the file through the delaying proxy (median)",
+            "Wall time to copy the file through the delaying proxy (median, line: min–max)",
             "seconds",
             &bars,
             None,
