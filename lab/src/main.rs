@@ -25,7 +25,7 @@ use std::time::{Instant, SystemTime};
 use lab::config::{usage, Config, DebugBuild, ALLOW_DEBUG};
 use lab::experiments::{Lab, ATTEMPTS, DISTURBED_PCT, LOADGEN};
 use lab::procfs::{loadavg, Machine};
-use lab::progress::{minutes, Progress};
+use lab::progress::{minutes, say, Progress};
 use lab::report::{link_latest, timestamp, write_folder, Results, Table};
 use lab::spawn::{kill_children_on_signals, pin_self};
 use lab::{perf, readme};
@@ -53,11 +53,15 @@ fn build(bin_dir: &Path) {
     for krate in CRATES {
         cmd.args(["-p", krate]);
     }
-    eprintln!("lab: building the servers and clients: {cmd:?}");
+    say(format!("lab: building the servers and clients: {cmd:?}"));
     match cmd.status() {
         Ok(status) if status.success() => {}
-        Ok(status) => eprintln!("lab: the build {status}; what did not build will be skipped"),
-        Err(e) => eprintln!("lab: cannot run cargo ({e}); measuring what is already built"),
+        Ok(status) => say(format!(
+            "lab: the build {status}; what did not build will be skipped"
+        )),
+        Err(e) => say(format!(
+            "lab: cannot run cargo ({e}); measuring what is already built"
+        )),
     }
 }
 
@@ -111,7 +115,7 @@ fn print_stdout(text: &str) {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => eprintln!("lab: cannot print the report: {e}"),
+        Err(e) => say(format!("lab: cannot print the report: {e}")),
         Ok(()) => {}
     }
 }
@@ -129,10 +133,10 @@ fn refuse_debug_build(args: &[String]) {
         DebugBuild::Measure => {}
         DebugBuild::Rerun(cargo_args) => {
             let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-            eprintln!(
+            say(format!(
                 "lab: this is a debug build, whose figures would mean nothing: running `cargo {}`",
                 cargo_args.join(" ")
-            );
+            ));
             let err = Command::new(cargo)
                 .args(&cargo_args)
                 .current_dir(workspace_root())
@@ -156,11 +160,11 @@ fn main() {
     };
     if let Some(dir) = &cfg.readme {
         match readme::install(&workspace_root(), dir) {
-            Ok(path) => eprintln!(
+            Ok(path) => say(format!(
                 "lab: rewrote the lab summary of {} from {}",
                 path.display(),
                 dir.display()
-            ),
+            )),
             Err(e) => unp::err_quit(format!("lab: --readme {}: {e:#}", dir.display())),
         }
         return;
@@ -178,7 +182,7 @@ fn main() {
         build(&bin_dir);
         if experiments.iter().any(|e| e.needs_loadgen()) {
             if let Some(done) = perf::install_if_missing() {
-                eprintln!("lab: {done}");
+                say(format!("lab: {done}"));
             }
         }
     }
@@ -192,7 +196,10 @@ fn main() {
     let started = SystemTime::now();
     let machine = Machine::describe();
     if let Err(e) = pin_self(cfg.load_cpu) {
-        eprintln!("lab: cannot pin the lab to CPU {}: {e}", cfg.load_cpu);
+        say(format!(
+            "lab: cannot pin the lab to CPU {}: {e}",
+            cfg.load_cpu
+        ));
     }
     let mut lab = Lab {
         cfg,
@@ -254,14 +261,14 @@ fn main() {
         }
     });
     if let Err(e) = written {
-        eprintln!("lab: cannot write {}: {e}", dir.display());
+        say(format!("lab: cannot write {}: {e}", dir.display()));
         print_stdout(&report);
         process::exit(1);
     }
-    eprintln!(
+    say(format!(
         "lab: wrote {} (report.md, measurements.csv, {} charts)",
         dir.display(),
         charts.len()
-    );
+    ));
     print_stdout(&report);
 }

@@ -21,6 +21,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::unistd::pipe;
 
+use crate::progress::say;
 use crate::spawn::Spawned;
 
 /// The event counted for the system call column.
@@ -204,7 +205,7 @@ pub fn install_if_missing() -> Option<String> {
     {
         return None;
     }
-    eprintln!("lab: perf is not installed: apt-get install linux-perf");
+    say("lab: perf is not installed: apt-get install linux-perf");
     let install = || {
         Command::new("apt-get")
             .args(["install", "-y", "-qq", "linux-perf"])

@@ -56,12 +56,11 @@ fn help_gives_two_short_runs() {
     );
 }
 
-#[test]
-fn a_reader_that_stops_early_loses_no_result() {
-    let root = std::env::temp_dir().join(format!("lab-epipe-test-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&root);
-    let mut child = lab()
-        .env("LAB_DEBUG", "1")
+/// A lab run that measures nothing (fast), writing into `root`.
+fn empty_run(root: &std::path::Path) -> Command {
+    let _ = fs::remove_dir_all(root);
+    let mut cmd = lab();
+    cmd.env("LAB_DEBUG", "1")
         .args([
             "--no-build",
             "--only",
@@ -70,7 +69,14 @@ fn a_reader_that_stops_early_loses_no_result() {
             "no-such-design",
             "--out",
         ])
-        .arg(&root)
+        .arg(root);
+    cmd
+}
+
+#[test]
+fn a_reader_that_stops_early_loses_no_result() {
+    let root = std::env::temp_dir().join(format!("lab-epipe-test-{}", std::process::id()));
+    let mut child = empty_run(&root)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -86,5 +92,22 @@ fn a_reader_that_stops_early_loses_no_result() {
     let report = fs::read_to_string(root.join("report.md")).unwrap();
     assert!(report.starts_with("# unp-rs lab report"), "{report}");
     assert!(root.join("measurements.csv").is_file());
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn a_closed_stderr_silences_the_lab_but_does_not_stop_it() {
+    // `lab 2>&1 | head`, the reader gone: stdout and stderr both fail.
+    let root = std::env::temp_dir().join(format!("lab-epipe2-test-{}", std::process::id()));
+    let (reader, writer) = std::io::pipe().unwrap();
+    let mut child = empty_run(&root)
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
+        .spawn()
+        .unwrap();
+    drop(reader);
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(root.join("report.md").is_file());
     fs::remove_dir_all(&root).unwrap();
 }
