@@ -269,6 +269,14 @@ impl Config {
         Ok(cfg)
     }
 
+    /// `1 repeat`, `3 repeats`: for the report's sentences.
+    pub fn repeats_text(&self) -> String {
+        match self.repeats {
+            1 => "1 repeat".into(),
+            n => format!("{n} repeats"),
+        }
+    }
+
     /// Whether `--servers` lets `name` run.
     pub fn wants(&self, name: &str) -> bool {
         self.servers.as_ref().map_or(true, |wanted| {

@@ -149,7 +149,10 @@ fn refuse_debug_build(args: &[String]) {
 
 fn main() {
     kill_children_on_signals();
-    let args: Vec<String> = env::args().skip(1).collect();
+    let args: Vec<String> = env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     let cfg = match Config::parse(&args) {
         Ok(cfg) => cfg,
         Err(msg) if msg == usage() => {

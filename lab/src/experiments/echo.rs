@@ -611,7 +611,7 @@ pub fn section(lab: &Lab) -> Section {
         md,
         "A closed loop: every connection keeps one {}-byte request outstanding (TCP_NODELAY), \
          from `{}`, one epoll loop in its own process on CPU {}; the server runs on CPU {}. \
-         Each point: {} ms warm-up, {} ms measured, {} repeats, a fresh server each time; \
+         Each point: {} ms warm-up, {} ms measured, {}, a fresh server each time; \
          figures are `median (min–max)` of the repeats. *Server CPU µs per round trip* is the \
          server's CPU time (all its processes and threads, from /proc) per round trip; *idle CPU* \
          is the server's CPU use during the {} ms after the measured interval, its connections \
@@ -623,7 +623,7 @@ pub fn section(lab: &Lab) -> Section {
         lab.cfg.server_cpu,
         lab.cfg.warmup.as_millis(),
         lab.cfg.measure.as_millis(),
-        lab.cfg.repeats,
+        lab.cfg.repeats_text(),
         lab.cfg.idle_window.as_millis(),
     );
     let _ = writeln!(
@@ -757,9 +757,9 @@ pub fn summary(lab: &Lab) -> Option<String> {
     }
     Some(format!(
         "![Round trips per second at {conns} connections]({HEADLINE_CHART})\n\n\
-         Echo servers at {conns} connections, {}-byte requests, medians of {} repeats:\n\n{}",
+         Echo servers at {conns} connections, {}-byte requests, medians of {}:\n\n{}",
         lab.cfg.request_bytes,
-        lab.cfg.repeats,
+        lab.cfg.repeats_text(),
         table.markdown()
     ))
 }

@@ -407,7 +407,7 @@ fn section(lab: &Lab) -> Section {
          *CPU* is what the server prints on SIGINT, as in the book: getrusage of itself and the children \
          it waited for, over its whole life. *Process control* is that minus `serv00`'s, the book's \
          measure. */proc* is the CPU time of the server's process group while the client ran, read \
-         from /proc (threads that have exited count only in 10 ms ticks there). {} repeats, \
+         from /proc (threads that have exited count only in 10 ms ticks there). {}, \
          `median (min–max)`.\n",
         cfg.client_children,
         cfg.client_loops,
@@ -416,7 +416,7 @@ fn section(lab: &Lab) -> Section {
         cfg.client_loops,
         cfg.client_bytes,
         cfg.design_pool,
-        cfg.repeats
+        cfg.repeats_text()
     );
     let ms = |v: f64| format!("{:.1}", v * 1000.0);
     let mut t = Table::new(&[

@@ -273,8 +273,8 @@ fn summary(lab: &Lab) -> Option<String> {
     }
     Some(format!(
         "![p50 round trip of one connection among N idle ones]({LATENCY_CHART})\n\n\
-         One busy connection among N idle ones, medians of {} repeats (– : not run, see the report):\n\n{}",
-        lab.cfg.repeats,
+         One busy connection among N idle ones, medians of {} (– : not run, see the report):\n\n{}",
+        lab.cfg.repeats_text(),
         t.markdown()
     ))
 }
@@ -288,12 +288,12 @@ fn section(lab: &Lab) -> Section {
     );
     let _ = writeln!(
         md,
-        "One connection does round trips ({} ms measured, {} repeats) while N others, each proven \
+        "One connection does round trips ({} ms measured, {}) while N others, each proven \
          with one round trip, stay open and silent. The server and the load generator are separate \
          processes, so each holds its own N + 1 descriptors under the descriptor limit, {} here \
          (RLIMIT_NOFILE, read with getrlimit(2)). select stops at FD_SETSIZE = {FD_SETSIZE}.\n",
         lab.cfg.measure.as_millis(),
-        lab.cfg.repeats,
+        lab.cfg.repeats_text(),
         descriptor_limit().map_or("unknown".to_string(), |l| l.to_string()),
     );
     let mut t = Table::new(&[

@@ -290,12 +290,12 @@ fn section(lab: &Lab) -> Section {
         md,
         "A {}-line file (about 70 bytes a line) is copied to `{SERVER}` and back by each version, through \
          a proxy in the lab that delays every byte by {} ms each way (a {} ms round trip, no bandwidth \
-         limit); wall time from start to the last echoed byte, {} repeats, `median (min–max)`. The book \
+         limit); wall time from start to the last echoed byte, {}, `median (min–max)`. The book \
          copied 2,000 lines over a path of much longer round-trip time, so compare the ratios.\n",
         cfg.strcli_lines,
         cfg.strcli_rtt.as_millis() / 2,
         cfg.strcli_rtt.as_millis(),
-        cfg.repeats
+        cfg.repeats_text()
     );
     let secs = |v: f64| format!("{v:.3}");
     let stop_and_wait = r.median(EXP, "tcpcli01", 0, "wall_s");
