@@ -18,9 +18,10 @@
 //!
 //! Modules: [`loadgen`] (the generator and its protocol), [`spawn`] (child
 //! processes in their own process groups, pinned), [`procfs`] (CPU and
-//! memory of a process group), [`perf`] (system calls and profiles), [`proxy`]
-//! (the delaying proxy), [`stats`], [`report`], [`svg`] and [`readme`] (the
-//! output), [`experiments`].
+//! memory of a process group), [`perf`] (system calls and profiles),
+//! [`stats`], [`report`], [`svg`] and [`readme`] (the output),
+//! [`experiments`]; the delaying proxy is the harness's
+//! `unp_tests::DelayProxy`.
 
 pub mod config;
 pub mod experiments;
@@ -28,7 +29,6 @@ pub mod loadgen;
 pub mod perf;
 pub mod procfs;
 pub mod progress;
-pub mod proxy;
 pub mod readme;
 pub mod report;
 pub mod spawn;

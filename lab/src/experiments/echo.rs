@@ -68,7 +68,7 @@ const fn server(
 }
 
 /// Every echo server the experiment knows, book order first.
-pub const SERVERS: [EchoServer; 12] = [
+pub const SERVERS: [EchoServer; 13] = [
     server(
         "tcpserv04",
         "tcpserv04",
@@ -138,7 +138,14 @@ pub const SERVERS: [EchoServer; 12] = [
         "uringserv01",
         &[],
         Model::IoUring,
-        "io_uring",
+        "io_uring, one recv then one send per round trip",
+    ),
+    server(
+        "uringserv02",
+        "uringserv02",
+        &[],
+        Model::IoUring,
+        "io_uring, multishot recv into a provided buffer ring, DEFER_TASKRUN",
     ),
     server(
         "lab-tokio-echo",

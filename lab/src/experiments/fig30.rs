@@ -275,7 +275,7 @@ pub fn reported_cpu(lines: &[String]) -> Option<f64> {
 
 fn run(lab: &mut Lab, p: &Point) -> Result<()> {
     let cfg = &lab.cfg;
-    let port = super::server_port()?;
+    let port = unp_tests::free_port();
     let args = p.design.args(port, cfg.design_pool);
     let server = lab.start_server(p.design.binary, &args, port)?;
     // Let a pool finish starting: its children are not part of the work.

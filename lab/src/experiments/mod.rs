@@ -10,11 +10,9 @@ pub mod strcli;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use socket2::{Domain, Socket, Type};
 
 use crate::config::Config;
 use crate::loadgen::{Loadgen, Options, RunResult};
@@ -24,46 +22,6 @@ use crate::procfs::{
 };
 use crate::report::{Results, Section, Table, Target};
 use crate::spawn::Spawned;
-
-/// A port for a server: free for a listener without SO_REUSEADDR on every
-/// IPv4 and IPv6 address, and below the ephemeral range
-/// (`net.ipv4.ip_local_port_range`). The lab's own clients leave thousands
-/// of connections in TIME_WAIT on ephemeral ports, and a book server that
-/// binds one of those without SO_REUSEADDR fails with `EADDRINUSE`.
-pub fn server_port() -> Result<u16> {
-    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
-        .ok()
-        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
-        .unwrap_or(32768);
-    let first = 10_000u16.min(ephemeral_low / 2);
-    let span = u32::from(ephemeral_low - first);
-    // Start somewhere new each call so that consecutive points do not meet
-    // the previous server's port.
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let offset = NEXT.fetch_add(7919, Ordering::Relaxed) + std::process::id();
-    for i in 0..span {
-        let port = first + ((offset + i) % span) as u16;
-        let free = [
-            SocketAddr::from(([0, 0, 0, 0], port)),
-            SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, port)),
-        ]
-        .iter()
-        .all(|addr| {
-            Socket::new(Domain::for_address(*addr), Type::STREAM, None)
-                .and_then(|s| {
-                    if addr.is_ipv6() {
-                        s.set_only_v6(true)?;
-                    }
-                    s.bind(&(*addr).into())
-                })
-                .is_ok()
-        });
-        if free {
-            return Ok(port);
-        }
-    }
-    anyhow::bail!("no free port between {first} and {ephemeral_low}")
-}
 
 /// A sentence on how many points of `experiment` other processes
 /// disturbed, from the `attempts` and `other_cpu_pct` samples.
@@ -312,7 +270,7 @@ impl Lab {
         let mut attempts = 0;
         while attempts < ATTEMPTS {
             attempts += 1;
-            let port = server_port()?;
+            let port = unp_tests::free_port();
             let mut args: Vec<String> = server.args.iter().map(|a| a.to_string()).collect();
             args.push(port.to_string());
             let running = self.start_server(server.binary, &args, port)?;
@@ -420,25 +378,5 @@ impl Lab {
             attempts: 1,
             probed,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn server_ports_are_free_and_below_the_ephemeral_range() {
-        let low: u16 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
-            .unwrap()
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        let (a, b) = (server_port().unwrap(), server_port().unwrap());
-        assert!(a < low && b < low, "{a} {b} {low}");
-        assert_ne!(a, b);
-        std::net::TcpListener::bind(("0.0.0.0", a)).unwrap();
     }
 }

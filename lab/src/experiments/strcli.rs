@@ -15,10 +15,10 @@ use anyhow::{bail, Result};
 
 use super::{Experiment, Lab};
 use crate::config::Config;
-use crate::proxy::DelayProxy;
 use crate::report::{show, Chart, Section, Table};
 use crate::spawn::Spawned;
 use crate::svg::bar_chart;
+use unp_tests::DelayProxy;
 
 const EXP: &str = "strcli";
 
@@ -201,7 +201,7 @@ fn plan(lab: &mut Lab) -> Vec<Box<dyn super::Point>> {
 }
 
 fn run(lab: &mut Lab, p: &Point) -> Result<()> {
-    let port = super::server_port()?;
+    let port = unp_tests::free_port();
     let server = lab.start_server(p.server, &[port.to_string()], port)?;
     let proxy = DelayProxy::start(
         SocketAddr::from(([127, 0, 0, 1], port)),
