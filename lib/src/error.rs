@@ -111,6 +111,15 @@ macro_rules! outln {
     }};
 }
 
+/// [`outln!`] without the newline: the book's `printf` of part of a line.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::write!(::std::io::stdout(), $($arg)*);
+    }};
+}
+
 /// The book's capitalised wrappers (`Socket`, `Connect`, `Writen`, ...) in one
 /// method: `sock.connect(&addr).or_die("connect error")` is the book's
 /// `Connect(sockfd, ...)`, dying with `connect error: Connection refused`.

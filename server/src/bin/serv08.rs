@@ -5,6 +5,8 @@
 //! it. The hand-off through the mutex and condition variable costs more
 //! than serv07's threads accepting for themselves (Figure 30.1).
 //!
+//! Run:
+//!
 //! ```sh
 //! serv08 [ <host> ] <port#> <#threads>      # serv08 40123 15
 //! client 127.0.0.1 40123 5 500 4000
@@ -18,7 +20,9 @@
 //! condition variable until a slot is free, and further clients wait in
 //! the kernel's listen queue. The report is made by a thread waiting on the
 //! signal's self-pipe, since the main thread is blocked in `accept`. A bad
-//! request ends that connection only.
+//! request ends that connection only. Out of descriptors (the ring holds
+//! up to 32), the C's `Accept` dies; here `accept error: Too many open
+//! files` is printed once and the accept waits for a client to leave.
 
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};
@@ -26,10 +30,11 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
 use server::meter::Meter;
+use server::prethread::thread_make;
 use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use socket2::Socket;
-use unp::{wrap, OrDie};
+use unp::wrap;
 
 /// The most connections waiting in the ring (`pthread08.h`).
 const MAXNCLI: usize = 32;
@@ -65,12 +70,10 @@ fn main() {
     std::thread::scope(|scope| {
         for i in 0..args.count {
             let clifd = &clifd;
-            std::thread::Builder::new()
-                .spawn_scoped(scope, move || thread_main(i, clifd, meter))
-                .or_die("pthread_create error");
+            thread_make(scope, move || thread_main(i, clifd, meter));
         }
         loop {
-            let (connfd, _cliaddr) = wrap::accept(&listener);
+            let (connfd, _cliaddr) = wrap::accept_when_fds_free(&listener);
             let mut ring = clifd.lock();
             while ring.len() == MAXNCLI {
                 ring = clifd.emptied.wait(ring).unwrap_or_else(|p| p.into_inner());
