@@ -51,7 +51,7 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use io_uring::{cqueue, opcode, squeue, types, IoUring};
 use socket2::Socket;
 
-use crate::event::AcceptPause;
+use crate::event::{AcceptPause, IdMap};
 use crate::{err_msg, err_sys};
 
 /// Received buffers a connection may hold, waiting to be sent, before its
@@ -258,7 +258,7 @@ pub struct Server<C: Connection> {
     /// Out of descriptors: accept again only when a connection closes.
     accept_paused: bool,
     pause: AcceptPause,
-    conns: HashMap<u64, Conn<C>>,
+    conns: IdMap<u64, Conn<C>>,
     next_id: u64,
     /// Connections whose recv waits for a buffer.
     starved: Vec<u64>,
@@ -301,7 +301,7 @@ impl<C: Connection> Server<C> {
             accepting: false,
             accept_paused: false,
             pause: AcceptPause::default(),
-            conns: HashMap::new(),
+            conns: IdMap::default(),
             next_id: 1,
             starved: Vec::new(),
             returned: false,
