@@ -40,7 +40,7 @@
 //! - a connection is closed only when no operation of it is in flight: a
 //!   multishot recv is cancelled first (`IORING_OP_ASYNC_CANCEL`) and its
 //!   last completion awaited;
-//! - out of descriptors, the accept stops ([`AcceptPause`]: said once) and
+//! - out of descriptors, the accept stops ([`AcceptPause`]: said at most once every 10 s) and
 //!   is queued again when a connection closes.
 
 use std::collections::{HashMap, VecDeque};
@@ -374,7 +374,6 @@ impl<C: Connection> Server<C> {
     fn accepted(&mut self, result: i32, flags: u32) {
         self.accepting = cqueue::more(flags);
         if result >= 0 {
-            self.pause.accepted();
             // SAFETY: a successful accept returns a new descriptor that
             // nothing else owns.
             let sock = unsafe { Socket::from_raw_fd(result) };

@@ -30,7 +30,7 @@
 //!   for the inbox [`drain`](Inbox::drain)s it.
 //! - **Out of descriptors**: [`Reactor::accept`] stops watching a listening
 //!   socket at `EMFILE`/`ENFILE`, logs `accept error: Too many open files`
-//!   once, and watches it again when a registration of this loop goes (a
+//!   (once per [`ACCEPT_LOG_EVERY`]), and watches it again when a registration of this loop goes (a
 //!   descriptor is probably free), or after [`ACCEPT_RETRY`] (one freed by
 //!   another thread). The server never exits for it.
 //! - **Deadlines**: [`Reactor::set_deadline`] calls a handler with
@@ -108,32 +108,36 @@ pub const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 /// The rule of every server here whose `accept` runs out of descriptors
 /// (`EMFILE`, `ENFILE`) or of kernel memory for one (`ENOBUFS`, `ENOMEM`):
 /// stop accepting (the connections wait in the listen queue), say
-/// `accept error: <reason>` once, and accept again when a descriptor may
-/// be free. The C's `Accept` exits instead.
+/// `accept error: <reason>`, and accept again when a descriptor may be
+/// free. Said at most once per [`ACCEPT_LOG_EVERY`]: at the limit a
+/// server accepts and fails in turn as clients come and go, and one line
+/// per failure would flood its log. The C's `Accept` exits instead.
 #[derive(Debug, Default)]
 pub struct AcceptPause {
-    /// The error has been printed since the last successful accept.
-    logged: bool,
+    /// When the error was last printed.
+    said_at: Option<Instant>,
 }
+
+/// How often [`AcceptPause`] says that accepting has stopped, at most.
+pub const ACCEPT_LOG_EVERY: Duration = Duration::from_secs(10);
 
 impl AcceptPause {
     /// Whether `err`, from `accept`, means: pause. If so it is printed,
-    /// the first time since the last [`accepted`](AcceptPause::accepted).
+    /// unless it was less than [`ACCEPT_LOG_EVERY`] ago.
     pub fn pauses_for(&mut self, err: &io::Error) -> bool {
         let out = matches!(
             err.raw_os_error(),
             Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
         );
-        if out && !self.logged {
+        if out
+            && self
+                .said_at
+                .map_or(true, |at| at.elapsed() >= ACCEPT_LOG_EVERY)
+        {
             err_ret(err, "accept error");
-            self.logged = true;
+            self.said_at = Some(Instant::now());
         }
         out
-    }
-
-    /// An accept succeeded: the next pause is printed again.
-    pub fn accepted(&mut self) {
-        self.logged = false;
     }
 }
 
@@ -464,7 +468,7 @@ impl<H: Handler> Reactor<H> {
     /// accepted is skipped. Out of descriptors (`EMFILE`, `ENFILE`) or
     /// kernel memory (`ENOBUFS`, `ENOMEM`) the listener is unwatched (the
     /// connections wait in its queue), `accept error: <reason>` is logged
-    /// once until an accept succeeds again, and `None` is returned; the loop
+    /// (at most once per [`ACCEPT_LOG_EVERY`]), and `None` is returned; the loop
     /// watches it again when a registration goes or after [`ACCEPT_RETRY`].
     /// Any other error dies with `accept error`, as the book's `Accept`.
     pub fn accept(&mut self, token: Token, listener: &Socket) -> Option<Socket> {
@@ -473,10 +477,7 @@ impl<H: Handler> Reactor<H> {
                 listener.as_fd(),
                 SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC,
             ) {
-                Ok(fd) => {
-                    self.accept_pause.accepted();
-                    return Some(Socket::from(fd));
-                }
+                Ok(fd) => return Some(Socket::from(fd)),
                 Err(Errno::EAGAIN) => return None,
                 Err(Errno::EINTR | Errno::ECONNABORTED | Errno::EPROTO) => continue,
                 Err(err) if self.accept_pause.pauses_for(&err.into()) => {
