@@ -9,12 +9,12 @@
 //! | `str_echo`, `str_cli` | [`str_echo`], [`str_cli`] |
 //! | `sock_ntop`, `sock_ntop_host` | [`sock_ntop()`], [`sock_ntop_host`] |
 //! | the server's `sockaddr_in` of the IPv4 clients (Figures 1.5, 5.4, 8.7) | [`servaddr_v4`] |
-//! | the start of the TCP clients' and servers' `main` (Figures 1.9, 5.2, 5.4, 6.22) | [`tcp`]: [`tcp::tcpcli_args`], [`tcp::connect_v4`], [`tcp::listen_any`], [`tcp::accept_unless_out_of_fds`] |
-//! | the start of the UDP servers' `main` (Figure 8.3) | [`udp::bind_any`] |
+//! | the echo clients' command line (Figure 5.4), `Accept` of the single-process servers (Figure 6.22), and a listening socket for the servers not in the book | [`tcp`]: [`tcp::tcpcli_args`], [`tcp::accept_unless_out_of_fds`], [`tcp::listen_any`] |
 //! | `tcp_connect`, `tcp_listen`, `host_serv` | [`tcp_connect`], [`tcp_listen`], [`host_serv`] over [`getaddrinfo`] |
 //! | `signal` (`signal.c`), `sig_chld` | [`signal()`](signal::signal), [`signal::sig_chld_waitpid`] |
 //! | `dg_cli`, `dg_echo`, `udp_client`, `udp_connect`, `recvfrom_flags`, `sock_set_port` | [`udp`] |
 //! | `connect_timeo`, `readable_timeo` (chapter 14) | [`timeo`] |
+//! | `write_fd`, `read_fd`, and a `sockaddr_un` (chapter 15) | [`unix`] |
 //! | `connect_nonb` (chapter 16) | [`nonb`] |
 //! | `gf_time`, `ctime` | [`time`] |
 //! | not in the book: a buffer lent to aio or io_uring (the model of Figure 6.5) | [`lent::LentBuf`] |
@@ -38,6 +38,7 @@ pub mod tcp;
 pub mod time;
 pub mod timeo;
 pub mod udp;
+pub mod unix;
 pub mod uring;
 pub mod wrap;
 

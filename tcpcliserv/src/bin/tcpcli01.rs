@@ -9,13 +9,17 @@
 //! Run: `tcpserv01 &` then `tcpcli01 127.0.0.1` (port 9877), or with the
 //! port convention `tcpserv01 40000 &` and `tcpcli01 127.0.0.1 40000`.
 //!
-//! Differs from the C: the optional port argument; nothing else.
+//! Differs from the C: the optional port argument; a line holding a NUL
+//! byte is sent whole, where the C sends it up to the NUL (`strlen`) and
+//! then waits for ever for its echo (`unp::str_cli`).
 
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{str_cli, SERV_PORT};
+use socket2::{Domain, Type};
+use unp::tcp::tcpcli_args;
+use unp::{servaddr_v4, str_cli, wrap, SERV_PORT};
 
 fn main() {
     let (addr, port) = tcpcli_args(SERV_PORT);
-    let sockfd = connect_v4(&addr, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sockfd, &servaddr_v4(&addr, port));
     str_cli(&mut std::io::stdin().lock(), &sockfd);
 }
