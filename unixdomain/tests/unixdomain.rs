@@ -308,8 +308,7 @@ fn setpriv_nobody(name: &str, args: &[&str]) -> Command {
     cmd
 }
 
-/// Every read of the server comes with the client's PID and IDs, the first
-/// line included: `SO_PASSCRED` is set before the client can send.
+/// Every read of the server comes with the client's PID and IDs.
 #[test]
 fn unixstrserv02_prints_the_credentials_of_each_clients_reads() {
     let dir = TempDir::new();
