@@ -480,6 +480,20 @@ fn bad_arguments_print_the_usage_line() {
             "usage: unixdgserv01 [pathname]",
         ),
         ("unixdgcli01", &["a", "b"], "usage: unixdgcli01 [pathname]"),
+        ("unixbind", &["relative.sock"], "usage: unixbind <pathname>"),
+        ("unixbind", &["@"], "usage: unixbind <pathname>"),
+        (
+            "unixstrserv01",
+            &["99999"],
+            "usage: unixstrserv01 [pathname]",
+        ),
+        ("unixstrcli01", &[""], "usage: unixstrcli01 [pathname]"),
+        (
+            "unixdgserv01",
+            &["unix.dg"],
+            "usage: unixdgserv01 [pathname]",
+        ),
+        ("unixdgcli01", &["unix.dg"], "usage: unixdgcli01 [pathname]"),
         ("mycat", &[], "usage: mycat <pathname>"),
         ("openfile", &[], "openfile <sockfd#> <filename> <mode>"),
         (
