@@ -182,6 +182,20 @@ fn the_datagram_pair_echoes_and_the_client_leaves_nothing_behind() {
     assert_eq!(left, ["unix.dg"]);
 }
 
+#[test]
+fn the_datagram_client_leaves_nothing_behind_when_there_is_no_server() {
+    let dir = TempDir::new();
+    client("unixdgcli01")
+        .arg(dir.path("no-server"))
+        .env("TMPDIR", &dir.0)
+        .write_stdin("lost\n")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("sendto error: No such file or directory\n");
+    assert_eq!(fs::read_dir(&dir.0).unwrap().count(), 0);
+}
+
 /// The book's command lines on the book's `/tmp/unix.str` and
 /// `/tmp/unix.dg`, in a private mount namespace with its own `/tmp`.
 #[test]
