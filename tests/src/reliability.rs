@@ -658,24 +658,9 @@ pub fn binaries() -> Vec<String> {
     names
 }
 
-/// The programs whose arguments are pathnames (chapter 15): `""` and
-/// `99999` are names there (`""` asks Linux for an autobound abstract
-/// name), so only the non-UTF-8 and the too long argument are errors.
-const PATHNAME_PROGRAMS: &[&str] = &[
-    "unixbind",
-    "mycat",
-    "openfile",
-    "unixstrserv01",
-    "unixstrserv02",
-    "unixstrcli01",
-    "unixdgserv01",
-    "unixdgcli01",
-];
-
 /// (c) Each bad argument (not UTF-8, empty, 100,000 bytes, a port out of
 /// range), alone and after an address, gives one line on stderr and exit
-/// status 1, with stdout `/dev/full`: never a panic, never a run (see
-/// [`PATHNAME_PROGRAMS`]).
+/// status 1, with stdout `/dev/full`: never a panic, never a run.
 pub fn bad_arguments_are_one_line_and_exit_1(name: &str) {
     let huge = "9".repeat(100_000);
     let bad: [&std::ffi::OsStr; 4] = [
@@ -685,10 +670,6 @@ pub fn bad_arguments_are_one_line_and_exit_1(name: &str) {
         "99999".as_ref(),
     ];
     for arg in bad {
-        let a_name = arg.is_empty() || arg == "99999";
-        if a_name && PATHNAME_PROGRAMS.contains(&name) {
-            continue;
-        }
         for before in [&[][..], &["127.0.0.1"]] {
             let out = run_bounded(
                 Command::new(bin(name))

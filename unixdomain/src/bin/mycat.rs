@@ -21,10 +21,9 @@ use unixdomain::my_open;
 use unp::{err_quit, err_sys, wrap, BUFFSIZE};
 
 fn main() {
-    let usage = "usage: mycat <pathname>";
-    let args = unp::args::arguments(usage, unp::args::Role::Client);
+    let args = unixdomain::arguments("usage: mycat <pathname>");
     let [pathname] = &args[..] else {
-        err_quit(usage);
+        err_quit("usage: mycat <pathname>");
     };
 
     let fd = my_open(pathname, libc::O_RDONLY)

@@ -18,6 +18,7 @@
 //! connection (`send error: ...` on stderr), where the C's `Send` ends the
 //! server.
 
+use std::io::Write;
 use std::os::fd::AsRawFd;
 
 use nix::sys::socket::{send, MsgFlags};
@@ -25,17 +26,17 @@ use unp::time::ctime_now;
 use unp::{err_quit, err_ret, sock_ntop, tcp_listen, wrap};
 
 fn main() {
-    let usage = "usage: daytimetcpsrv2 [ <host> ] <service or port>";
-    let args = unp::args::arguments(usage, unp::args::Role::Server);
+    let args = unixdomain::arguments("usage: daytimetcpsrv2 [ <host> ] <service or port>");
     let listenfd = match &args[..] {
         [serv] => tcp_listen(None, serv),
         [host, serv] => tcp_listen(Some(host), serv),
-        _ => err_quit(usage),
+        _ => err_quit("usage: daytimetcpsrv2 [ <host> ] <service or port>"),
     };
 
     loop {
         let (connfd, cliaddr) = wrap::accept(&listenfd);
-        unp::outln!("connection from {}", sock_ntop(&cliaddr));
+        // A failed stdout must not stop the server.
+        let _ = writeln!(std::io::stdout(), "connection from {}", sock_ntop(&cliaddr));
 
         let buff = format!("{}\r\n", ctime_now());
         for byte in buff.as_bytes() {
