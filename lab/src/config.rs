@@ -46,7 +46,7 @@ Options:
   --no-build         do not build the binaries nor install perf first
   --readme DIR       rewrite the README's lab summary from the run written in DIR, and stop
 
-Two short runs (about a minute each):
+Two short runs (under a minute each, once built):
   cargo run --release -p lab -- --only echo --servers epoll,uring --conns 100 --repeats 1
   cargo run --release -p lab -- --only idle,strcli --idle 10,1000 --repeats 1 --lines 100",
         quick.repeats,
