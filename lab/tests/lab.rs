@@ -153,6 +153,7 @@ fn a_tiny_lab_run_writes_report_csv_and_charts() {
         "--out",
     ];
     let output = assert_cmd::Command::new(LAB)
+        .env("LAB_DEBUG", "1")
         .args(args)
         .arg(&out)
         .timeout(Duration::from_secs(120))

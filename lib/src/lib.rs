@@ -10,15 +10,16 @@
 //! | `sock_ntop`, `sock_ntop_host` | [`sock_ntop()`], [`sock_ntop_host`] |
 //! | the server's `sockaddr_in` of the IPv4 clients (Figures 1.5, 5.4, 8.7) | [`servaddr_v4`] |
 //! | the echo clients' command line (Figure 5.4), `Accept` of the single-process servers (Figure 6.22), and a listening socket for the servers not in the book | [`tcp`]: [`tcp::tcpcli_args`], [`tcp::accept_unless_out_of_fds`], [`tcp::listen_any`] |
-//! | the start of the UDP servers' `main` (Figure 8.3) | [`udp::bind_any`] |
 //! | `tcp_connect`, `tcp_listen`, `host_serv` | [`tcp_connect`], [`tcp_listen`], [`host_serv`] over [`getaddrinfo`] |
 //! | `signal` (`signal.c`), `sig_chld` | [`signal()`](signal::signal), [`signal::sig_chld_waitpid`] |
 //! | `dg_cli`, `dg_echo`, `udp_client`, `udp_connect`, `recvfrom_flags`, `sock_set_port` | [`udp`] |
 //! | `connect_timeo`, `readable_timeo` (chapter 14) | [`timeo`] |
+//! | `write_fd`, `read_fd`, and a `sockaddr_un` (chapter 15) | [`unix`] |
 //! | `connect_nonb` (chapter 16) | [`nonb`] |
 //! | `gf_time`, `ctime` | [`time`] |
 //! | not in the book: a buffer lent to aio or io_uring (the model of Figure 6.5) | [`lent::LentBuf`] |
-//! | not in the book: libevent's idea, one reactor over select, poll and epoll | [`event`] |
+//! | not in the book: libevent's idea, one event loop over select, poll and epoll, for every design | [`event`] |
+//! | not in the book: the io_uring loop (multishot, provided buffers) of uringserv02 and serv14 | [`uring`] |
 //!
 //! Sockets are [`socket2::Socket`]s; everything that reads or writes takes
 //! any descriptor (`impl AsFd`), as the C takes an `int`.
@@ -37,6 +38,8 @@ pub mod tcp;
 pub mod time;
 pub mod timeo;
 pub mod udp;
+pub mod unix;
+pub mod uring;
 pub mod wrap;
 
 pub use args::book_args;

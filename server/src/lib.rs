@@ -12,24 +12,23 @@
 //! | `web_child.c` (§30.5), `readline.c` | [`web_child`](mod@web_child) (over [`unp::LineReader`]) |
 //! | `pr_cpu_time.c` (§30.5) | [`cpu::pr_cpu_time`] |
 //! | `child02*.c`, `child03*.c`, `child04.c` (§30.6–30.8), the `sig_int`s | [`prefork`] |
-//! | `pthread07.c`, `pthread09.c` (`thread_make`, §30.11) | [`prethread`] |
+//! | `pthread07.c`, `pthread08.c`, `pthread09.c` (`thread_make`, §30.11) | [`prethread`] |
 //! | `lock_fcntl.c`, `lock_pthread.c` (§30.7, §30.8) | [`lock`] |
 //! | `meter.c` | [`meter`] |
-//! | `lib/write_fd.c`, `lib/read_fd.c` (serv05) | [`passfd`] |
+//! | `lib/write_fd.c`, `lib/read_fd.c` (serv05) | [`unp::unix`] (shared with chapter 15) |
 //! | `[<host>] <port#> [<#children>]` | [`args`] |
 //! | the handlers' `printf` and `exit` | [`signals`] (a self-pipe) |
-//! | (not in the book) the event loop of serv10–serv13 | [`reactor`] |
+//! | (not in the book) `web_child` as a state machine on the event loop (serv10–serv13) | [`web_conn`] |
 
 pub mod args;
 pub mod client;
 pub mod cpu;
 pub mod lock;
 pub mod meter;
-pub mod passfd;
 pub mod prefork;
 pub mod prethread;
-pub mod reactor;
 pub mod signals;
 pub mod web_child;
+pub mod web_conn;
 
 pub use web_child::{web_child, MAXN};

@@ -29,6 +29,7 @@
 #[cfg(feature = "cmd")]
 mod cmd;
 pub mod conformance;
+pub mod descriptors;
 mod net;
 mod process;
 mod proxy;
