@@ -1,32 +1,19 @@
-//! Chapter 1 (`intro/`): what the daytime clients and servers share.
-
-use std::io::{self, Write};
-
-use socket2::Socket;
-use unp::{wrap, OrDie};
-
-/// The daytime reply (RFC 867): the local time as `ctime(3)` gives it, cut
-/// to 24 characters, then `\r\n`: 26 bytes.
-pub fn daytime_reply() -> String {
-    format!("{}\r\n", unp::time::ctime_now())
-}
-
-/// Copy everything the server sends to stdout until it closes, as Figure
-/// 1.5's loop does: TCP is a byte stream, so one reply may take any number of
-/// reads. Returns how many reads returned data. Dies with `read error` or
-/// `fputs error`.
-pub fn copy_until_eof(sock: &Socket) -> usize {
-    let mut recvline = [0u8; unp::MAXLINE];
-    let mut stdout = io::stdout();
-    let mut reads = 0;
-    loop {
-        let n = wrap::read(sock, &mut recvline);
-        if n == 0 {
-            break;
-        }
-        reads += 1;
-        stdout.write_all(&recvline[..n]).or_die("fputs error");
-    }
-    stdout.flush().or_die("fputs error");
-    reads
-}
+//! Chapter 1 (`intro/`): the daytime clients and servers, and `byteorder`.
+//!
+//! Each program holds its whole figure, as each C file does: the clients'
+//! `socket`, `connect` and read loop of Figure 1.5, the servers' `socket`,
+//! `bind`, `listen` and accept loop of Figure 1.9. The repetition between
+//! the files is the book's own.
+//!
+//! Two things every program here does as the C does, which a reader may not
+//! expect from Rust:
+//!
+//! - The client's read loop (Figure 1.5) copies whatever each `read`
+//!   returns: TCP is a byte stream, so one 26-byte reply may take any
+//!   number of reads (Exercises 1.4 and 1.5 count them).
+//! - The servers set no `SO_REUSEADDR`: a server restarted at once may find
+//!   its port still held by the last one's connections in TIME_WAIT, and
+//!   die with `bind error: Address already in use`.
+//!
+//! The reply is `ctime(3)`'s 24 characters and `\r\n` (RFC 867), from
+//! [`unp::time::ctime_now`].

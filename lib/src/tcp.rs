@@ -1,17 +1,16 @@
-//! The first lines of every book TCP client and server, which the C writes
-//! out in each `main`: the client's arguments, `sockaddr_in` and connect
-//! (Figure 5.4, `tcpcliserv/tcpcli01.c`), the server's socket, bind to the
-//! wildcard and listen (Figures 1.9 and 5.2), and the accept of the
-//! single-process servers (Figure 6.22).
+//! Pieces of the TCP clients' and servers' `main`: the echo clients'
+//! command line (Figure 5.4, `tcpcliserv/tcpcli01.c`), the accept of the
+//! single-process servers (Figure 6.22), and, for the servers that are not
+//! in the book (the epoll servers, the reactor), socket, bind to the
+//! wildcard and listen.
 //!
-//! Each program still shows its own lines where they are the lesson (the
-//! daytime clients of chapter 1, a connect with a timeout); these are for
-//! the programs whose lesson comes after.
+//! The book's own programs write out their `socket`, `bind`, `listen` and
+//! `connect` lines in each `main`, as each C file does.
 
 use socket2::{Domain, Socket, Type};
 
 use crate::error::{err_ret, err_sys};
-use crate::{book_args, servaddr_v4, wrap, LISTENQ};
+use crate::{book_args, wrap, LISTENQ};
 
 /// The usage line of the book's echo clients (`tcpcli01.c` and the clients
 /// that share its `main`): the C says `tcpcli` for all of them; the port
@@ -27,20 +26,8 @@ pub fn tcpcli_args(default_port: u16) -> (String, u16) {
     (args.remove(0), port)
 }
 
-/// `Socket`, `Inet_pton` and `Connect` of Figure 5.4: a TCP socket
-/// ([`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html))
-/// connected ([`connect(2)`](https://man7.org/linux/man-pages/man2/connect.2.html))
-/// to `addr`, `port`. Dies with `inet_pton error for <addr>` or
-/// `connect error: <strerror>`.
-pub fn connect_v4(addr: &str, port: u16) -> Socket {
-    let servaddr = servaddr_v4(addr, port);
-    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
-    wrap::connect(&sockfd, &servaddr);
-    sockfd
-}
-
-/// `Socket`, `Bind` and `Listen` of every book server (Figures 1.9, 1.11
-/// and 5.2): a TCP socket of `domain` (`Domain::IPV4` or `Domain::IPV6`),
+/// `Socket`, `Bind` and `Listen` as every book server writes them out
+/// (Figures 1.9 and 5.2), for the servers that are not in the book: a TCP socket of `domain` (`Domain::IPV4` or `Domain::IPV6`),
 /// bound ([`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)) to
 /// that family's wildcard address (`INADDR_ANY`, `in6addr_any`) and `port`,
 /// listening ([`listen(2)`](https://man7.org/linux/man-pages/man2/listen.2.html))
@@ -93,10 +80,11 @@ mod tests {
     }
 
     #[test]
-    fn connect_v4_reaches_listen_any_and_the_accept_takes_it() {
+    fn accept_unless_out_of_fds_takes_a_client_of_listen_any() {
         let listenfd = listen_any(Domain::IPV4, 0);
         let port = listenfd.local_addr().unwrap().as_socket().unwrap().port();
-        let client = connect_v4("127.0.0.1", port);
+        let client = wrap::socket(Domain::IPV4, Type::STREAM);
+        wrap::connect(&client, &crate::servaddr_v4("127.0.0.1", port));
         let connfd = accept_unless_out_of_fds(&listenfd).unwrap();
         assert_eq!(
             client.local_addr().unwrap().as_socket(),

@@ -2,11 +2,11 @@
 //! client, the accept race.
 //!
 //! What several programs of this chapter share lives here: the `select`
-//! echo server that `tcpservselect03` (the race of §16.6) and
-//! `tcpservselect04` (its fix) both run, and the `FD_SETSIZE` check every
-//! `select` caller needs. The echo clients start as Figure 5.4 does, with
-//! [`unp::tcp::tcpcli_args`] and [`unp::tcp::connect_v4`]; the servers
-//! listen with [`unp::tcp::listen_any`].
+//! echo loop of Figures 6.21-6.22 that `tcpservselect03` (the race of
+//! §16.6) and `tcpservselect04` (its fix) both run, each with its own
+//! accept step (the lesson), and the `FD_SETSIZE` check every `select`
+//! caller needs. The echo clients write out Figure 5.4's socket and
+//! connect, the servers their socket, bind and listen.
 
 use std::os::fd::{AsFd, AsRawFd};
 use std::time::Duration;
@@ -38,11 +38,12 @@ pub fn fd_set_or_die(fd: impl AsFd) {
 /// in which a client's RST arrives (§16.6).
 pub const ACCEPT_DELAY: Duration = Duration::from_secs(5);
 
-/// The single-process `select` echo server of Figure 6.21–6.22 as
-/// `tcpservselect03` modifies it: when the listening socket is readable it
-/// prints `listening socket readable`, sleeps [`ACCEPT_DELAY`], then calls
-/// `accept`, which `tcpservselect03` passes as a blocking accept and
-/// `tcpservselect04` as a nonblocking one that may find nothing (None).
+/// The single-process `select` echo server of Figure 6.21–6.22, with the
+/// listening socket's step left to the caller: when the listening socket
+/// is readable it calls `accept_step`, in which `tcpservselect03` prints
+/// `listening socket readable`, sleeps [`ACCEPT_DELAY`] and calls a
+/// blocking `accept`, and `tcpservselect04` the same with a nonblocking
+/// one that may find nothing (None).
 ///
 /// Where the C differs: it reads clients with `Readline`, whose one static
 /// buffer is shared by every descriptor and which blocks the whole server on
@@ -52,7 +53,7 @@ pub const ACCEPT_DELAY: Duration = Duration::from_secs(5);
 /// wrapper dies with `readline error`). A descriptor at
 /// or past `FD_SETSIZE` is refused with `too many clients` instead of
 /// overflowing the `fd_set`.
-pub fn select_echo_server(listener: &Socket, accept: impl Fn(&Socket) -> Option<Socket>) -> ! {
+pub fn select_echo_server(listener: &Socket, accept_step: impl Fn(&Socket) -> Option<Socket>) -> ! {
     let mut clients: Vec<Socket> = Vec::new();
     let mut buf = [0u8; MAXLINE];
     loop {
@@ -64,9 +65,7 @@ pub fn select_echo_server(listener: &Socket, accept: impl Fn(&Socket) -> Option<
         select(None, &mut rset, None, None, None).or_die("select error");
 
         let new = if rset.contains(listener.as_fd()) {
-            println!("listening socket readable");
-            std::thread::sleep(ACCEPT_DELAY);
-            accept(listener)
+            accept_step(listener)
         } else {
             None
         };

@@ -2,10 +2,10 @@
 //! what the book could not show on Linux: epoll servers and client, and an
 //! event loop over select, poll and epoll ([`unp::event`]).
 //!
-//! The clients' `main` is Figure 5.4's, shared with `tcpcliserv`
-//! ([`unp::tcp::tcpcli_args`], [`unp::tcp::connect_v4`]), as the C links
-//! the same `main` with another `str_cli`. What the servers here share is
-//! [`EchoConn`]: the echo step of a server that never blocks.
+//! The clients write out Figure 5.4's `main` (socket, connect) before their
+//! own `str_cli`, as the C links the same `main` with another `str_cli`.
+//! What the servers here share is [`EchoConn`]: the echo step of a server
+//! that never blocks.
 
 use std::io::{self, Read};
 

@@ -8,7 +8,7 @@
 //!
 //! | book (`server/*.c`) | here |
 //! |---|---|
-//! | `client.c`, `clientrst.c` (Figure 30.3) | [`client`] |
+//! | the command line of `client.c`, `clientrst.c` (Figure 30.3) | [`client`] |
 //! | `web_child.c` (§30.5), `readline.c` | [`web_child`](mod@web_child) (over [`unp::LineReader`]) |
 //! | `pr_cpu_time.c` (§30.5) | [`cpu::pr_cpu_time`] |
 //! | `child02*.c`, `child03*.c`, `child04.c` (§30.6–30.8), the `sig_int`s | [`prefork`] |

@@ -1,13 +1,12 @@
 //! The preforked servers (§30.6–30.8): `child_make` and `child_main`
 //! (`server/child02.c`, `child02l.c`, `child02m.c`, `child03.c`,
-//! `child03m.c`, `child04.c`), the parent's `main` and `sig_int`
-//! (`serv02.c`, `serv03.c`, `serv04.c`), and the bookkeeping of
-//! children that every forking server shares.
+//! `child03m.c`, `child04.c`), the parent's `sig_int`, and the
+//! bookkeeping of children that every forking server shares. Each binary
+//! writes out its own `main` (Figure 30.9, `serv02.c`).
 //!
-//! The six C variants differ in one line each: how a child gets its next
-//! connection ([`Accept`]) and whether it counts it ([`Meter`]). Here they
-//! are one `child_main` and one [`Prefork`]; each binary names its
-//! variant.
+//! The six C `child_main`s differ in one line each: how a child gets its
+//! next connection ([`Accept`]) and whether it counts it ([`Meter`]).
+//! Here they are one `child_main`; each binary names its variant.
 
 use nix::errno::Errno;
 use nix::sys::select::{select, FdSet};
@@ -17,11 +16,10 @@ use nix::unistd::{getpid, ForkResult, Pid};
 use socket2::Socket;
 use unp::{err_quit, err_sys, wrap};
 
-use crate::args::ServerArgs;
 use crate::cpu::pr_cpu_time;
 use crate::lock::AcceptLock;
 use crate::meter::Meter;
-use crate::signals::{SignalPipe, STOP};
+use crate::signals::SignalPipe;
 use crate::web_child::web_child;
 
 /// The children a server has forked and not yet reaped.
@@ -152,47 +150,5 @@ fn select_readable(listener: &Socket) {
         Ok(_) if rset.contains(std::os::fd::AsFd::as_fd(listener)) => {}
         Ok(_) => err_quit("listenfd readable"),
         Err(err) => err_sys(&err.into(), "select error"),
-    }
-}
-
-/// The preforked server's `main` and `sig_int` (`serv02.c`), in two
-/// halves so that a binary can make its lock or meter in between, before
-/// the children are forked and inherit them (the book's `my_lock_init` and
-/// `meter` calls).
-pub struct Prefork {
-    args: ServerArgs,
-    signals: SignalPipe,
-    listener: Socket,
-}
-
-impl Prefork {
-    /// Parse `[ <host> ] <port#> <#children>`, catch `SIGINT`, listen.
-    pub fn start(usage: &str) -> Prefork {
-        let args = ServerArgs::parse(usage, true);
-        let signals = SignalPipe::catch(STOP);
-        let listener = args.listen();
-        Prefork {
-            args,
-            signals,
-            listener,
-        }
-    }
-
-    /// The number of children to fork.
-    pub fn nchildren(&self) -> usize {
-        self.args.count
-    }
-
-    /// Fork the children, each running [`child_main`] with `accept`, then
-    /// wait for `SIGINT` (the C's `pause()` loop), stop the children, print
-    /// the CPU time and, when metered, each child's connection count.
-    pub fn run(self, accept: Accept, meter: Option<Meter>) -> ! {
-        let mut children = Children::new();
-        for i in 0..self.nchildren() {
-            children.make(&self.signals, || {
-                child_main(i, &self.listener, accept, meter)
-            });
-        }
-        children.stop_on_signal(&self.signals, meter)
     }
 }

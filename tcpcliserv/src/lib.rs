@@ -2,59 +2,20 @@
 //! SIGCHLD, RST, SIGPIPE, the sum servers, and the chapter 6 select and poll
 //! servers.
 //!
-//! What the programs of the directory share beyond [`unp`] (whose
-//! [`unp::tcp`] has the clients' connect of Figure 5.4 and the servers'
-//! listen of Figure 5.2): the servers' accepts and accept-and-fork loop
-//! (Figure 5.2), the sum protocols (`sum.h`, §5.18), and the echo step of the
-//! single-process servers (Figures 6.22 and 6.26). Each binary keeps only
-//! the lines in which it differs from its neighbours: the lesson.
-
-use nix::errno::Errno;
-use nix::unistd::ForkResult;
-use socket2::Socket;
-use unp::{err_sys, wrap, writen};
-
-/// The book's `Accept` wrapper (tcpserv01, tcpserv02): `ECONNABORTED` is
-/// retried, anything else, `EINTR` included, ends the server with
-/// `accept error: <strerror>`.
-pub fn accept_or_die(listenfd: &Socket) -> Socket {
-    wrap::accept(listenfd).0
-}
-
-/// The raw `accept` of tcpserv03 and tcpserv04 (Figure 5.12): a call
-/// interrupted by a signal (`EINTR`) is simply made again. A connection
-/// aborted before it was accepted (`ECONNABORTED`) is skipped too, where the
-/// C would die with `accept error`.
-pub fn accept_retry_eintr(listenfd: &Socket) -> Socket {
-    loop {
-        match listenfd.accept() {
-            Ok((connfd, _cliaddr)) => return connfd,
-            Err(err) if err.raw_os_error() == Some(libc::EINTR) => continue,
-            Err(err) if wrap::is_aborted_connection(&err) => continue,
-            Err(err) => err_sys(&err, "accept error"),
-        }
-    }
-}
-
-/// The accept-and-fork loop of Figure 5.2, shared by tcpserv01 to tcpserv09:
-/// `accept` a connection and
-/// [`fork(2)`](https://man7.org/linux/man-pages/man2/fork.2.html); the child
-/// closes the listening socket, runs `serve` on the connection and exits 0;
-/// the parent closes the connection and accepts the next. The children are
-/// reaped, or not, by whatever SIGCHLD handler the caller installed.
-pub fn fork_per_client(listenfd: Socket, accept: fn(&Socket) -> Socket, serve: fn(&Socket)) -> ! {
-    loop {
-        let connfd = accept(&listenfd);
-        // SAFETY: the servers never start a thread, so the child may run any
-        // code, allocation included.
-        if let ForkResult::Child = unsafe { wrap::fork() } {
-            wrap::close(listenfd);
-            serve(&connfd);
-            std::process::exit(0);
-        }
-        wrap::close(connfd);
-    }
-}
+//! Each binary holds its whole figure, as each C file does: the servers'
+//! `socket`, `bind`, `listen` and accept loop (Figure 5.2), with the
+//! `EINTR` retry of Figure 5.12 where the C has it, and the `select` and
+//! `poll` loops of Figures 6.21-6.22 and 6.25-6.26. What the book itself
+//! calls as a shared function comes from [`unp`] (`str_echo`, `str_cli`,
+//! `sig_chld`, `Accept`). What is left here is what the sum programs share
+//! (`sum.h`, §5.18): the parse of the text protocol and the binary request.
+//!
+//! The forking servers' children are single-threaded copies of a
+//! single-threaded parent, which is what makes `fork` safe to call from
+//! Rust (no other thread can hold a lock the child would need). Their
+//! `accept` retries a connection aborted before it was accepted
+//! (`ECONNABORTED`), where the C's raw `accept` in tcpserv03 and tcpserv04
+//! dies with `accept error`.
 
 /// `sscanf(line, "%ld%ld", &arg1, &arg2) == 2`, the parse of the sum client
 /// and server (Figures 5.17 and 5.19): two decimal numbers, each after
@@ -127,26 +88,6 @@ impl SumArgs {
         SumArgs {
             arg1: long(0),
             arg2: long(8),
-        }
-    }
-}
-
-/// The work for one readable client of a single-process server (Figures
-/// 6.22 and 6.26): one `read` of at most `buf.len()` bytes, `writen` back.
-/// Returns whether the client is still connected: `false` at end of file
-/// and on any error from that one connection (`ECONNRESET` on the read;
-/// `EPIPE` or `ECONNRESET` on the write, since Rust leaves SIGPIPE
-/// ignored), so that the caller closes that client only, where the C's
-/// `Read` and `Writen` end the whole server. A client that never reads
-/// blocks the server in `writen` once its socket buffers fill: that is the
-/// book's design (§6.8), kept.
-pub fn echo_readable(sockfd: &Socket, buf: &mut [u8]) -> bool {
-    loop {
-        match nix::unistd::read(sockfd, buf) {
-            Ok(0) => return false,
-            Ok(n) => return writen(sockfd, &buf[..n]).is_ok(),
-            Err(Errno::EINTR) => continue,
-            Err(_) => return false,
         }
     }
 }

@@ -25,9 +25,9 @@ use std::net::Shutdown;
 use std::os::fd::AsFd;
 
 use nix::sys::select::{select, FdSet};
-use socket2::Socket;
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{wrap, LineReader, OrDie, MAXLINE};
+use socket2::{Domain, Socket, Type};
+use unp::tcp::tcpcli_args;
+use unp::{servaddr_v4, wrap, LineReader, OrDie, MAXLINE};
 
 fn str_cli(fp: &mut (impl BufRead + AsFd), sockfd: &Socket) {
     let mut stdineof = false;
@@ -72,6 +72,7 @@ fn str_cli(fp: &mut (impl BufRead + AsFd), sockfd: &Socket) {
 
 fn main() {
     let (addr, port) = tcpcli_args(unp::SERV_PORT);
-    let sockfd = connect_v4(&addr, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sockfd, &servaddr_v4(&addr, port));
     str_cli(&mut io::stdin().lock(), &sockfd);
 }

@@ -23,10 +23,10 @@ use std::io::{BufReader, BufWriter, Write};
 
 use nix::sys::signal::{SigHandler, Signal};
 use nix::unistd::ForkResult;
-use socket2::{Domain, Socket};
+use socket2::{Domain, SockAddr, Socket, Type};
+use std::net::{Ipv4Addr, SocketAddrV4};
 use unp::signal::{sig_chld_waitpid, signal};
-use unp::tcp::listen_any;
-use unp::{wrap, OrDie, MAXLINE};
+use unp::{wrap, OrDie, LISTENQ, MAXLINE};
 
 /// glibc's buffer for a stdio stream on a socket: `st_blksize`, 4096.
 const SOCKET_STDIO_BUFSIZ: usize = 4096;
@@ -43,7 +43,11 @@ fn str_echo(sockfd: &Socket) {
 
 fn main() {
     let (_, port) = unp::book_args("usage: tcpserv02 [port]", 0, unp::SERV_PORT);
-    let listenfd = listen_any(Domain::IPV4, port);
+    let listenfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&listenfd, &SockAddr::from(servaddr));
+    wrap::listen(&listenfd, LISTENQ);
+
     signal(Signal::SIGCHLD, SigHandler::Handler(sig_chld_waitpid));
     loop {
         let connfd = match listenfd.accept() {

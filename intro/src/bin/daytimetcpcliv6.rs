@@ -9,18 +9,21 @@
 //!
 //! Differences from the C: the optional port argument.
 
+use std::io::{self, Write};
 use std::net::SocketAddrV6;
 
 use socket2::{Domain, SockAddr, Type};
-use unp::wrap;
+use unp::{wrap, OrDie, MAXLINE};
 
 fn main() {
     let (args, port) = unp::book_args("usage: a.out <IPaddress> [port]", 1, 13);
     let sockfd = wrap::socket(Domain::IPV6, Type::STREAM);
-    let addr = unp::inet_pton_v6_or_die(&args[0]);
-    wrap::connect(
-        &sockfd,
-        &SockAddr::from(SocketAddrV6::new(addr, port, 0, 0)),
-    );
-    intro::copy_until_eof(&sockfd);
+    let servaddr = SocketAddrV6::new(unp::inet_pton_v6_or_die(&args[0]), port, 0, 0);
+    wrap::connect(&sockfd, &SockAddr::from(servaddr));
+
+    let mut recvline = [0u8; MAXLINE];
+    while let n @ 1.. = wrap::read(&sockfd, &mut recvline) {
+        io::stdout().write_all(&recvline[..n]).or_die("fputs error");
+    }
+    io::stdout().flush().or_die("fputs error");
 }

@@ -7,19 +7,26 @@
 //!
 //! Differences from the C: the optional port argument.
 
-use socket2::Domain;
-use unp::tcp::listen_any;
-use unp::wrap;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use socket2::{Domain, SockAddr, Type};
+use unp::time::ctime_now;
+use unp::{wrap, LISTENQ};
 
 fn main() {
     let (_, port) = unp::book_args("usage: daytimetcpsrv1 [port]", 0, 13);
-    let listenfd = listen_any(Domain::IPV4, port);
+    let listenfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&listenfd, &SockAddr::from(servaddr));
+    wrap::listen(&listenfd, LISTENQ);
+
     loop {
         let (connfd, cliaddr) = wrap::accept(&listenfd);
         if let Some(cli) = cliaddr.as_socket_ipv4() {
             println!("connection from {}, port {}", cli.ip(), cli.port());
         }
-        wrap::write(&connfd, intro::daytime_reply().as_bytes());
+        let buff = format!("{}\r\n", ctime_now());
+        wrap::write(&connfd, buff.as_bytes());
         wrap::close(connfd);
     }
 }

@@ -9,16 +9,23 @@
 //!
 //! Differences from the C: the optional port argument.
 
-use socket2::Domain;
-use unp::tcp::listen_any;
-use unp::wrap;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use socket2::{Domain, SockAddr, Type};
+use unp::time::ctime_now;
+use unp::{wrap, LISTENQ};
 
 fn main() {
     let (_, port) = unp::book_args("usage: daytimetcpsrv2 [port]", 0, 9999);
-    let listenfd = listen_any(Domain::IPV4, port);
+    let listenfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&listenfd, &SockAddr::from(servaddr));
+    wrap::listen(&listenfd, LISTENQ);
+
     loop {
         let (connfd, _) = wrap::accept(&listenfd);
-        for byte in intro::daytime_reply().as_bytes() {
+        let buff = format!("{}\r\n", ctime_now());
+        for byte in buff.as_bytes() {
             wrap::write(&connfd, std::slice::from_ref(byte));
         }
         wrap::close(connfd);

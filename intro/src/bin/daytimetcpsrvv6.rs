@@ -8,17 +8,24 @@
 //!
 //! Differences from the C: the optional port argument.
 
-use socket2::Domain;
-use unp::tcp::listen_any;
-use unp::wrap;
+use std::net::{Ipv6Addr, SocketAddrV6};
+
+use socket2::{Domain, SockAddr, Type};
+use unp::time::ctime_now;
+use unp::{wrap, LISTENQ};
 
 fn main() {
     let (_, port) = unp::book_args("usage: daytimetcpsrvv6 [port]", 0, 13);
-    let listenfd = listen_any(Domain::IPV6, port);
+    let listenfd = wrap::socket(Domain::IPV6, Type::STREAM);
+    let servaddr = SocketAddrV6::new(Ipv6Addr::UNSPECIFIED, port, 0, 0); // in6addr_any
+    wrap::bind(&listenfd, &SockAddr::from(servaddr));
+    wrap::listen(&listenfd, LISTENQ);
+
     loop {
         let (connfd, cliaddr) = wrap::accept(&listenfd);
         println!("connection from {}", unp::sock_ntop(&cliaddr));
-        wrap::write(&connfd, intro::daytime_reply().as_bytes());
+        let buff = format!("{}\r\n", ctime_now());
+        wrap::write(&connfd, buff.as_bytes());
         wrap::close(connfd);
     }
 }

@@ -33,13 +33,14 @@ use std::net::Shutdown;
 
 use nix::sys::signal::{kill, SigHandler, Signal};
 use nix::unistd::{getpid, getppid, pause, ForkResult};
-use socket2::Socket;
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{err_ret, fgets, wrap, writen, LineReader, OrDie, MAXLINE};
+use socket2::{Domain, Socket, Type};
+use unp::tcp::tcpcli_args;
+use unp::{err_ret, fgets, servaddr_v4, wrap, writen, LineReader, OrDie, MAXLINE};
 
 fn main() {
     let (addr, port) = tcpcli_args(7);
-    let sock = connect_v4(&addr, port);
+    let sock = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sock, &servaddr_v4(&addr, port));
 
     str_cli(&mut io::stdin().lock(), &sock); // do it all
 }

@@ -42,14 +42,15 @@ use nix::errno::Errno;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::sys::select::{select, FdSet};
 use nix::unistd::{read, write};
-use socket2::Socket;
-use unp::tcp::{connect_v4, tcpcli_args};
+use socket2::{Domain, Socket, Type};
+use unp::tcp::tcpcli_args;
 use unp::time::gf_time;
-use unp::{err_quit, err_sys, wrap, OrDie, MAXLINE};
+use unp::{err_quit, err_sys, servaddr_v4, wrap, OrDie, MAXLINE};
 
 fn main() {
     let (addr, port) = tcpcli_args(7);
-    let sock = connect_v4(&addr, port);
+    let sock = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sock, &servaddr_v4(&addr, port));
 
     str_cli(&sock); // do it all
 }

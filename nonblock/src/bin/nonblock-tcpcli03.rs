@@ -10,12 +10,14 @@
 
 use std::time::Duration;
 
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{wrap, OrDie};
+use socket2::{Domain, Type};
+use unp::tcp::tcpcli_args;
+use unp::{servaddr_v4, wrap, OrDie};
 
 fn main() {
     let (addr, port) = tcpcli_args(unp::SERV_PORT);
-    let sock = connect_v4(&addr, port);
+    let sock = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sock, &servaddr_v4(&addr, port));
 
     sock.set_linger(Some(Duration::ZERO))
         .or_die("setsockopt error"); // close() now sends an RST

@@ -13,12 +13,14 @@
 use std::io;
 use std::time::Duration;
 
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{str_cli, OrDie};
+use socket2::{Domain, Type};
+use unp::tcp::tcpcli_args;
+use unp::{servaddr_v4, str_cli, wrap, OrDie};
 
 fn main() {
     let (addr, port) = tcpcli_args(unp::SERV_PORT);
-    let sock = connect_v4(&addr, port);
+    let sock = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sock, &servaddr_v4(&addr, port));
 
     sock.set_linger(Some(Duration::ZERO))
         .or_die("setsockopt error"); // the exit's close sends an RST

@@ -20,17 +20,28 @@
 //! Run: `tcpservselect03 [port]` (default 9877), then
 //! `nonblock-tcpcli03 127.0.0.1 [port]` and `tcpcli01 127.0.0.1 [port]`.
 //!
-//! Differs from the C as [`nonblock::select_echo_server`] says: clients are
+//! Differs from the C as the crate's `select_echo_server` says: clients are
 //! read with `read`, not `Readline` (static buffer, blocks on a partial
 //! line), a client's read error closes that client, a descriptor past
 //! `FD_SETSIZE` is refused.
 
-use nonblock::select_echo_server;
-use socket2::Domain;
-use unp::tcp::listen_any;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use nonblock::{select_echo_server, ACCEPT_DELAY};
+use socket2::{Domain, SockAddr, Type};
+use unp::{wrap, LISTENQ};
 
 fn main() {
     let (_, port) = unp::book_args("usage: tcpservselect03 [port]", 0, unp::SERV_PORT);
-    let listener = listen_any(Domain::IPV4, port);
-    select_echo_server(&listener, |listener| Some(unp::wrap::accept(listener).0));
+    let listener = wrap::socket(Domain::IPV4, Type::STREAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&listener, &SockAddr::from(servaddr));
+    wrap::listen(&listener, LISTENQ);
+
+    select_echo_server(&listener, |listener| {
+        println!("listening socket readable");
+        std::thread::sleep(ACCEPT_DELAY);
+        let (connfd, _cliaddr) = wrap::accept(listener);
+        Some(connfd)
+    });
 }

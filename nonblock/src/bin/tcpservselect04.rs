@@ -13,25 +13,34 @@
 //!
 //! Run: `tcpservselect04 [port]` (default 9877).
 
-use nonblock::select_echo_server;
-use socket2::Domain;
-use unp::tcp::listen_any;
-use unp::{err_sys, OrDie};
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+use nonblock::{select_echo_server, ACCEPT_DELAY};
+use socket2::{Domain, SockAddr, Type};
+use unp::{err_sys, wrap, OrDie, LISTENQ};
 
 fn main() {
     let (_, port) = unp::book_args("usage: tcpservselect04 [port]", 0, unp::SERV_PORT);
-    let listener = listen_any(Domain::IPV4, port);
+    let listener = wrap::socket(Domain::IPV4, Type::STREAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&listener, &SockAddr::from(servaddr));
+    wrap::listen(&listener, LISTENQ);
     listener.set_nonblocking(true).or_die("fcntl error");
-    select_echo_server(&listener, |listener| match listener.accept() {
-        Ok((conn, _)) => Some(conn),
-        Err(err)
-            if matches!(
-                err.raw_os_error(),
-                Some(libc::EWOULDBLOCK | libc::ECONNABORTED | libc::EPROTO | libc::EINTR)
-            ) =>
-        {
-            None
+
+    select_echo_server(&listener, |listener| {
+        println!("listening socket readable");
+        std::thread::sleep(ACCEPT_DELAY);
+        match listener.accept() {
+            Ok((conn, _)) => Some(conn),
+            Err(err)
+                if matches!(
+                    err.raw_os_error(),
+                    Some(libc::EWOULDBLOCK | libc::ECONNABORTED | libc::EPROTO | libc::EINTR)
+                ) =>
+            {
+                None
+            }
+            Err(err) => err_sys(&err, "accept error"),
         }
-        Err(err) => err_sys(&err, "accept error"),
     });
 }

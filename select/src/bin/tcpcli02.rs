@@ -22,13 +22,14 @@ use std::net::Shutdown;
 use std::os::fd::AsFd;
 
 use nix::sys::select::{select, FdSet};
-use socket2::Socket;
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{err_quit, wrap, writen, OrDie, MAXLINE};
+use socket2::{Domain, Socket, Type};
+use unp::tcp::tcpcli_args;
+use unp::{err_quit, servaddr_v4, wrap, writen, OrDie, MAXLINE};
 
 fn main() {
     let (addr, port) = tcpcli_args(7);
-    let sockfd = connect_v4(&addr, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sockfd, &servaddr_v4(&addr, port));
     str_cli(&io::stdin(), &sockfd);
 }
 

@@ -16,12 +16,13 @@
 
 use std::net::Shutdown;
 
-use unp::book_args;
-use unp::tcp::connect_v4;
+use socket2::{Domain, Type};
+use unp::{book_args, servaddr_v4, wrap};
 
 fn main() {
     let (args, port) = book_args("usage: tcpcli03 <IPaddress> [port]", 1, 19);
-    let sockfd = connect_v4(&args[0], port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sockfd, &servaddr_v4(&args[0], port));
 
     let _ = sockfd.shutdown(Shutdown::Read); // unchecked, as in the C
 

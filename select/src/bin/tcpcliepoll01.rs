@@ -25,16 +25,17 @@ use std::os::fd::{AsFd, BorrowedFd};
 
 use nix::errno::Errno;
 use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
-use socket2::Socket;
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{err_quit, err_sys, wrap, writen, OrDie, MAXLINE};
+use socket2::{Domain, Socket, Type};
+use unp::tcp::tcpcli_args;
+use unp::{err_quit, err_sys, servaddr_v4, wrap, writen, OrDie, MAXLINE};
 
 const STDIN: u64 = 0;
 const SOCKET: u64 = 1;
 
 fn main() {
     let (addr, port) = tcpcli_args(7);
-    let sockfd = connect_v4(&addr, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sockfd, &servaddr_v4(&addr, port));
     str_cli(io::stdin().as_fd(), &sockfd);
 }
 

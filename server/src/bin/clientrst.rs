@@ -16,19 +16,52 @@
 //!
 //! Arguments, output and differences as `client`.
 
-use server::client::{run, ClientArgs};
-use unp::{tcp_connect, OrDie};
+use nix::errno::Errno;
+use nix::sys::wait::{wait, WaitStatus};
+use nix::unistd::ForkResult;
+use server::client::ClientArgs;
+use server::MAXN;
+use std::time::Duration;
+use unp::{err_quit, err_sys, readn, tcp_connect, wrap, OrDie};
 
 fn main() {
     let args = ClientArgs::parse();
-    run(&args, |child, round| {
-        if child == 2 && round % 3 == 0 {
-            let doomed = tcp_connect(&args.host, &args.port);
-            doomed
-                .set_linger(Some(std::time::Duration::ZERO))
-                .or_die("setsockopt error");
-            unp::wrap::close(doomed); // sends RST, not FIN
+    let request = format!("{}\n", args.nbytes); // newline at end
+    for i in 0..args.nchildren {
+        // SAFETY: the client is single-threaded.
+        if let ForkResult::Child = unsafe { wrap::fork() } {
+            let mut reply = [0u8; MAXN];
+            for j in 0..args.nloops {
+                if i == 2 && j % 3 == 0 {
+                    let doomed = tcp_connect(&args.host, &args.port);
+                    doomed
+                        .set_linger(Some(Duration::ZERO))
+                        .or_die("setsockopt error");
+                    wrap::close(doomed); // sends RST, not FIN
+                }
+                let fd = tcp_connect(&args.host, &args.port);
+                wrap::write(&fd, request.as_bytes());
+                let n = readn(&fd, &mut reply[..args.nbytes]).or_die("readn error");
+                if n != args.nbytes {
+                    err_quit(format!("server returned {n} bytes"));
+                }
+                wrap::close(fd); // TIME_WAIT on the client, not the server
+            }
+            println!("child {i} done");
+            std::process::exit(0);
         }
-        tcp_connect(&args.host, &args.port)
-    })
+        // the parent loops around to fork again
+    }
+
+    let mut failed = false;
+    loop {
+        // now the parent waits for all the children
+        match wait() {
+            Ok(WaitStatus::Exited(_, 0)) | Err(Errno::EINTR) => {}
+            Ok(_) => failed = true,
+            Err(Errno::ECHILD) => break,
+            Err(err) => err_sys(&err.into(), "wait error"),
+        }
+    }
+    std::process::exit(i32::from(failed))
 }

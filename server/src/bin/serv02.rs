@@ -18,9 +18,19 @@
 //! for SIGINT on a self-pipe instead of reporting inside the handler; a
 //! bad request ends that connection, not the child.
 
-use server::prefork::{Accept, Prefork};
+use server::args::ServerArgs;
+use server::prefork::{child_main, Accept, Children};
+use server::signals::{SignalPipe, STOP};
 
 fn main() {
-    let server = Prefork::start("usage: serv02 [ <host> ] <port#> <#children>");
-    server.run(Accept::Plain, None)
+    let args = ServerArgs::parse("usage: serv02 [ <host> ] <port#> <#children>", true);
+    let signals = SignalPipe::catch(STOP);
+    let listener = args.listen();
+
+    let mut children = Children::new();
+    for i in 0..args.count {
+        children.make(&signals, || child_main(i, &listener, Accept::Plain, None));
+    }
+    // the C's pause() until SIGINT, then sig_int
+    children.stop_on_signal(&signals, None)
 }

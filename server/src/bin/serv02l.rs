@@ -12,9 +12,21 @@
 //!
 //! Output and differences as serv02. The usage line names serv02l.
 
-use server::prefork::{Accept, Prefork};
+use server::args::ServerArgs;
+use server::prefork::{child_main, Accept, Children};
+use server::signals::{SignalPipe, STOP};
 
 fn main() {
-    let server = Prefork::start("usage: serv02l [ <host> ] <port#> <#children>");
-    server.run(Accept::SelectFirst, None)
+    let args = ServerArgs::parse("usage: serv02l [ <host> ] <port#> <#children>", true);
+    let signals = SignalPipe::catch(STOP);
+    let listener = args.listen();
+
+    let mut children = Children::new();
+    for i in 0..args.count {
+        children.make(&signals, || {
+            child_main(i, &listener, Accept::SelectFirst, None)
+        });
+    }
+    // the C's pause() until SIGINT, then sig_int
+    children.stop_on_signal(&signals, None)
 }

@@ -12,11 +12,21 @@
 //! Output and differences as serv02. The C's usage line says serv02; this
 //! one names serv02m.
 
+use server::args::ServerArgs;
 use server::meter::Meter;
-use server::prefork::{Accept, Prefork};
+use server::prefork::{child_main, Accept, Children};
+use server::signals::{SignalPipe, STOP};
 
 fn main() {
-    let server = Prefork::start("usage: serv02m [ <host> ] <port#> <#children>");
-    let meter = Meter::new(server.nchildren());
-    server.run(Accept::Plain, Some(meter))
+    let args = ServerArgs::parse("usage: serv02m [ <host> ] <port#> <#children>", true);
+    let signals = SignalPipe::catch(STOP);
+    let listener = args.listen();
+    let meter = Some(Meter::new(args.count));
+
+    let mut children = Children::new();
+    for i in 0..args.count {
+        children.make(&signals, || child_main(i, &listener, Accept::Plain, meter));
+    }
+    // the C's pause() until SIGINT, then sig_int
+    children.stop_on_signal(&signals, meter)
 }

@@ -14,11 +14,23 @@
 //! with `O_TMPFILE` in /tmp, not `mkstemp` plus `unlink`; the rest as
 //! serv02.
 
+use server::args::ServerArgs;
 use server::lock::FcntlLock;
-use server::prefork::{Accept, Prefork};
+use server::prefork::{child_main, Accept, Children};
+use server::signals::{SignalPipe, STOP};
 
 fn main() {
-    let server = Prefork::start("usage: serv03 [ <host> ] <port#> <#children>");
+    let args = ServerArgs::parse("usage: serv03 [ <host> ] <port#> <#children>", true);
+    let signals = SignalPipe::catch(STOP);
+    let listener = args.listen();
     let lock = FcntlLock::my_lock_init("/tmp"); // one lock file for all children
-    server.run(Accept::Locked(&lock), None)
+
+    let mut children = Children::new();
+    for i in 0..args.count {
+        children.make(&signals, || {
+            child_main(i, &listener, Accept::Locked(&lock), None)
+        });
+    }
+    // the C's pause() until SIGINT, then sig_int
+    children.stop_on_signal(&signals, None)
 }

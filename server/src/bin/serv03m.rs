@@ -11,13 +11,25 @@
 //! Output and differences as serv03. The C's usage line says serv03; this
 //! one names serv03m.
 
+use server::args::ServerArgs;
 use server::lock::FcntlLock;
 use server::meter::Meter;
-use server::prefork::{Accept, Prefork};
+use server::prefork::{child_main, Accept, Children};
+use server::signals::{SignalPipe, STOP};
 
 fn main() {
-    let server = Prefork::start("usage: serv03m [ <host> ] <port#> <#children>");
-    let meter = Meter::new(server.nchildren());
+    let args = ServerArgs::parse("usage: serv03m [ <host> ] <port#> <#children>", true);
+    let signals = SignalPipe::catch(STOP);
+    let listener = args.listen();
+    let meter = Some(Meter::new(args.count));
     let lock = FcntlLock::my_lock_init("/tmp"); // one lock file for all children
-    server.run(Accept::Locked(&lock), Some(meter))
+
+    let mut children = Children::new();
+    for i in 0..args.count {
+        children.make(&signals, || {
+            child_main(i, &listener, Accept::Locked(&lock), meter)
+        });
+    }
+    // the C's pause() until SIGINT, then sig_int
+    children.stop_on_signal(&signals, meter)
 }

@@ -13,11 +13,23 @@
 //! Output and differences as serv02. The C maps `/dev/zero`; an anonymous
 //! mapping is the same memory without opening a file.
 
+use server::args::ServerArgs;
 use server::lock::PthreadLock;
-use server::prefork::{Accept, Prefork};
+use server::prefork::{child_main, Accept, Children};
+use server::signals::{SignalPipe, STOP};
 
 fn main() {
-    let server = Prefork::start("usage: serv04 [ <host> ] <port#> <#children>");
+    let args = ServerArgs::parse("usage: serv04 [ <host> ] <port#> <#children>", true);
+    let signals = SignalPipe::catch(STOP);
+    let listener = args.listen();
     let lock = PthreadLock::my_lock_init();
-    server.run(Accept::Locked(&lock), None)
+
+    let mut children = Children::new();
+    for i in 0..args.count {
+        children.make(&signals, || {
+            child_main(i, &listener, Accept::Locked(&lock), None)
+        });
+    }
+    // the C's pause() until SIGINT, then sig_int
+    children.stop_on_signal(&signals, None)
 }

@@ -11,11 +11,13 @@
 //!
 //! Differs from the C: the optional port argument; nothing else.
 
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{str_cli, SERV_PORT};
+use socket2::{Domain, Type};
+use unp::tcp::tcpcli_args;
+use unp::{servaddr_v4, str_cli, wrap, SERV_PORT};
 
 fn main() {
     let (addr, port) = tcpcli_args(SERV_PORT);
-    let sockfd = connect_v4(&addr, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sockfd, &servaddr_v4(&addr, port));
     str_cli(&mut std::io::stdin().lock(), &sockfd);
 }

@@ -13,11 +13,17 @@
 //!
 //! Differs from the C: the optional port argument; nothing else.
 
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{str_cli, SERV_PORT};
+use socket2::{Domain, Type};
+use unp::tcp::tcpcli_args;
+use unp::{servaddr_v4, str_cli, wrap, SERV_PORT};
 
 fn main() {
     let (addr, port) = tcpcli_args(SERV_PORT);
-    let sockfd: Vec<_> = (0..5).map(|_| connect_v4(&addr, port)).collect();
+    let mut sockfd = Vec::new();
+    for _ in 0..5 {
+        let sock = wrap::socket(Domain::IPV4, Type::STREAM);
+        wrap::connect(&sock, &servaddr_v4(&addr, port));
+        sockfd.push(sock);
+    }
     str_cli(&mut std::io::stdin().lock(), &sockfd[0]);
 }

@@ -10,14 +10,16 @@
 //!
 //! Differs from the C: the optional port argument; nothing else.
 
-use unp::str_cli;
-use unp::tcp::{connect_v4, tcpcli_args};
+use socket2::{Domain, Type};
+use unp::tcp::tcpcli_args;
+use unp::{servaddr_v4, str_cli, wrap};
 
 /// The well-known port of the echo service (RFC 862).
 const ECHO_PORT: u16 = 7;
 
 fn main() {
     let (addr, port) = tcpcli_args(ECHO_PORT);
-    let sockfd = connect_v4(&addr, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sockfd, &servaddr_v4(&addr, port));
     str_cli(&mut std::io::stdin().lock(), &sockfd);
 }

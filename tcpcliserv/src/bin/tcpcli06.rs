@@ -16,12 +16,14 @@
 use std::thread::sleep;
 use std::time::Duration;
 
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{writen, OrDie, SERV_PORT};
+use socket2::{Domain, Type};
+use unp::tcp::tcpcli_args;
+use unp::{servaddr_v4, wrap, writen, OrDie, SERV_PORT};
 
 fn main() {
     let (addr, port) = tcpcli_args(SERV_PORT);
-    let sockfd = connect_v4(&addr, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sockfd, &servaddr_v4(&addr, port));
     writen(&sockfd, b"foo").or_die("writen error"); // no newline
     sleep(Duration::from_secs(30));
 }

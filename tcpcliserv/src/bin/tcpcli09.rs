@@ -19,10 +19,10 @@
 
 use std::io::{self, BufRead, Write};
 
-use socket2::Socket;
+use socket2::{Domain, Socket, Type};
 use tcpcliserv::{scan_two_longs, SumArgs, SUM_RESULT_LEN};
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{err_quit, fgets, readn, writen, OrDie, MAXLINE, SERV_PORT};
+use unp::tcp::tcpcli_args;
+use unp::{err_quit, fgets, readn, servaddr_v4, wrap, writen, OrDie, MAXLINE, SERV_PORT};
 
 fn str_cli09(input: &mut impl BufRead, sockfd: &Socket) {
     let mut sendline = Vec::new();
@@ -46,6 +46,7 @@ fn str_cli09(input: &mut impl BufRead, sockfd: &Socket) {
 
 fn main() {
     let (addr, port) = tcpcli_args(SERV_PORT);
-    let sockfd = connect_v4(&addr, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sockfd, &servaddr_v4(&addr, port));
     str_cli09(&mut io::stdin().lock(), &sockfd);
 }

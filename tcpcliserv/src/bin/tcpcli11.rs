@@ -22,10 +22,10 @@ use std::io::{self, BufRead};
 use std::thread::sleep;
 use std::time::Duration;
 
-use socket2::Socket;
+use socket2::{Domain, Socket, Type};
 use unp::signal::restore_sigpipe;
-use unp::tcp::{connect_v4, tcpcli_args};
-use unp::{str_cli_with, writen, OrDie, SERV_PORT};
+use unp::tcp::tcpcli_args;
+use unp::{servaddr_v4, str_cli_with, wrap, writen, OrDie, SERV_PORT};
 
 /// `str_cli11.c`: `str_cli` whose write step sends the first byte, sleeps a
 /// second, then sends the rest.
@@ -40,6 +40,7 @@ fn str_cli11(input: &mut impl BufRead, sockfd: &Socket) {
 fn main() {
     restore_sigpipe();
     let (addr, port) = tcpcli_args(SERV_PORT);
-    let sockfd = connect_v4(&addr, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    wrap::connect(&sockfd, &servaddr_v4(&addr, port));
     str_cli11(&mut io::stdin().lock(), &sockfd);
 }

@@ -10,17 +10,29 @@
 //! Run: `tcpserv01 &` (port 9877) then `tcpcli01 127.0.0.1`; or
 //! `tcpserv01 40000 &` and `tcpcli01 127.0.0.1 40000`.
 //!
-//! Differs from the C: the optional port argument (the C takes none). The
-//! accept-and-fork loop of the figure is `tcpcliserv::fork_per_client`,
-//! written once for the six forking servers.
+//! Differs from the C: the optional port argument (the C takes none).
 
-use socket2::Domain;
-use tcpcliserv::{accept_or_die, fork_per_client};
-use unp::tcp::listen_any;
-use unp::{book_args, str_echo, SERV_PORT};
+use nix::unistd::ForkResult;
+use socket2::{Domain, SockAddr, Type};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use unp::{book_args, str_echo, wrap, LISTENQ, SERV_PORT};
 
 fn main() {
     let (_, port) = book_args("usage: tcpserv01 [port]", 0, SERV_PORT);
-    let listenfd = listen_any(Domain::IPV4, port);
-    fork_per_client(listenfd, accept_or_die, |connfd| str_echo(connfd));
+    let listenfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&listenfd, &SockAddr::from(servaddr));
+    wrap::listen(&listenfd, LISTENQ);
+
+    loop {
+        let (connfd, _cliaddr) = wrap::accept(&listenfd);
+        // SAFETY: the server never starts a thread, so the child may run any
+        // code, allocation included.
+        if let ForkResult::Child = unsafe { wrap::fork() } {
+            wrap::close(listenfd); // the child closes the listening socket
+            str_echo(&connfd); // process the request
+            std::process::exit(0);
+        }
+        wrap::close(connfd); // the parent closes the connected socket
+    }
 }

@@ -17,15 +17,35 @@
 //! ending the server; the optional port argument.
 
 use nix::sys::signal::{SigHandler, Signal};
-use socket2::Domain;
-use tcpcliserv::{accept_retry_eintr, fork_per_client};
+use nix::unistd::ForkResult;
+use socket2::{Domain, SockAddr, Type};
+use std::net::{Ipv4Addr, SocketAddrV4};
 use unp::signal::{sig_chld_waitpid, signal};
-use unp::tcp::listen_any;
-use unp::{book_args, str_echo, SERV_PORT};
+use unp::{book_args, err_sys, str_echo, wrap, LISTENQ, SERV_PORT};
 
 fn main() {
     let (_, port) = book_args("usage: tcpserv04 [port]", 0, SERV_PORT);
-    let listenfd = listen_any(Domain::IPV4, port);
+    let listenfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&listenfd, &SockAddr::from(servaddr));
+    wrap::listen(&listenfd, LISTENQ);
+
     signal(Signal::SIGCHLD, SigHandler::Handler(sig_chld_waitpid));
-    fork_per_client(listenfd, accept_retry_eintr, |connfd| str_echo(connfd));
+
+    loop {
+        let connfd = match listenfd.accept() {
+            Ok((connfd, _cliaddr)) => connfd,
+            Err(err) if err.raw_os_error() == Some(libc::EINTR) => continue, // back to the loop
+            Err(err) if wrap::is_aborted_connection(&err) => continue,
+            Err(err) => err_sys(&err, "accept error"),
+        };
+        // SAFETY: the server never starts a thread, so the child may run any
+        // code, allocation included.
+        if let ForkResult::Child = unsafe { wrap::fork() } {
+            wrap::close(listenfd); // the child closes the listening socket
+            str_echo(&connfd); // process the request
+            std::process::exit(0);
+        }
+        wrap::close(connfd); // the parent closes the connected socket
+    }
 }

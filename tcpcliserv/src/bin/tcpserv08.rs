@@ -16,11 +16,12 @@
 //! answered, as in the C; the optional port argument.
 
 use nix::sys::signal::{SigHandler, Signal};
-use socket2::{Domain, Socket};
-use tcpcliserv::{accept_retry_eintr, fork_per_client, scan_two_longs};
+use nix::unistd::ForkResult;
+use socket2::{Domain, SockAddr, Socket, Type};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use tcpcliserv::scan_two_longs;
 use unp::signal::{sig_chld_waitpid, signal};
-use unp::tcp::listen_any;
-use unp::{book_args, writen, LineReader, OrDie, MAXLINE, SERV_PORT};
+use unp::{book_args, err_sys, wrap, writen, LineReader, OrDie, LISTENQ, MAXLINE, SERV_PORT};
 
 fn str_echo08(sockfd: &Socket) {
     let mut reader = LineReader::new(sockfd);
@@ -39,7 +40,27 @@ fn str_echo08(sockfd: &Socket) {
 
 fn main() {
     let (_, port) = book_args("usage: tcpserv08 [port]", 0, SERV_PORT);
-    let listenfd = listen_any(Domain::IPV4, port);
+    let listenfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&listenfd, &SockAddr::from(servaddr));
+    wrap::listen(&listenfd, LISTENQ);
+
     signal(Signal::SIGCHLD, SigHandler::Handler(sig_chld_waitpid));
-    fork_per_client(listenfd, accept_retry_eintr, str_echo08);
+
+    loop {
+        let connfd = match listenfd.accept() {
+            Ok((connfd, _cliaddr)) => connfd,
+            Err(err) if err.raw_os_error() == Some(libc::EINTR) => continue, // back to the loop
+            Err(err) if wrap::is_aborted_connection(&err) => continue,
+            Err(err) => err_sys(&err, "accept error"),
+        };
+        // SAFETY: the server never starts a thread, so the child may run any
+        // code, allocation included.
+        if let ForkResult::Child = unsafe { wrap::fork() } {
+            wrap::close(listenfd); // the child closes the listening socket
+            str_echo08(&connfd); // process the request
+            std::process::exit(0);
+        }
+        wrap::close(connfd); // the parent closes the connected socket
+    }
 }

@@ -29,22 +29,28 @@
 //!   other than `ECONNRESET` (and Rust leaves SIGPIPE ignored, so a reset
 //!   client cannot kill it).
 //!
-//! The book's array with `fd = -1` holes and `maxi` become a `Vec` of the
-//! connected sockets, from which the `pollfd` array is built each round;
-//! dropping a socket closes it.
+//! The book's `client` array of `pollfd` with `fd = -1` holes becomes a
+//! `Vec` of slots, `None` for a hole, that grows as clients come; the
+//! `pollfd` array is built from the listening socket and the filled slots
+//! each round, and every slot is checked rather than stopping when `nready`
+//! ready descriptors have been seen. Dropping a socket closes it.
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use socket2::{Domain, Socket};
+use socket2::{Domain, SockAddr, Socket, Type};
+use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::AsFd;
-use tcpcliserv::echo_readable;
-use unp::tcp::{accept_unless_out_of_fds, listen_any};
-use unp::{book_args, OrDie, MAXLINE, SERV_PORT};
+use unp::tcp::accept_unless_out_of_fds;
+use unp::{book_args, wrap, writen, OrDie, LISTENQ, MAXLINE, SERV_PORT};
 
 fn main() {
     let (_, port) = book_args("usage: tcpservpoll01 [port]", 0, SERV_PORT);
-    let listenfd = listen_any(Domain::IPV4, port);
-    let mut client: Vec<Socket> = Vec::new();
-    let mut listening = true;
+    let listenfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&listenfd, &SockAddr::from(servaddr));
+    wrap::listen(&listenfd, LISTENQ);
+
+    let mut client: Vec<Option<Socket>> = Vec::new(); // None: available entry
+    let mut listening = true; // false while out of descriptors
     let mut buf = [0u8; MAXLINE];
     let readable = PollFlags::POLLRDNORM | PollFlags::POLLERR | PollFlags::POLLHUP;
 
@@ -54,30 +60,46 @@ fn main() {
             false => PollFlags::empty(),
         };
         let mut pollfds = vec![PollFd::new(listenfd.as_fd(), watch_listener)];
-        pollfds.extend(
-            client
-                .iter()
-                .map(|s| PollFd::new(s.as_fd(), PollFlags::POLLRDNORM)),
-        );
+        for sockfd in client.iter().flatten() {
+            pollfds.push(PollFd::new(sockfd.as_fd(), PollFlags::POLLRDNORM));
+        }
         poll(&mut pollfds, PollTimeout::NONE).or_die("poll error");
-        let revents: Vec<PollFlags> = pollfds
+        let mut revents = pollfds
             .iter()
-            .map(|p| p.revents().unwrap_or(PollFlags::empty()))
+            .map(|p| p.revents().unwrap_or(PollFlags::empty()));
+        let new_client = revents
+            .next()
+            .is_some_and(|r| r.contains(PollFlags::POLLRDNORM));
+        let ready: Vec<bool> = client
+            .iter()
+            .map(|slot| slot.is_some() && revents.next().is_some_and(|r| r.intersects(readable)))
             .collect();
+        drop(pollfds);
 
-        if revents[0].contains(PollFlags::POLLRDNORM) {
+        if new_client {
             match accept_unless_out_of_fds(&listenfd) {
-                Some(connfd) => client.push(connfd),
+                // save the descriptor in the first available entry
+                Some(connfd) => match client.iter_mut().find(|slot| slot.is_none()) {
+                    Some(slot) => *slot = Some(connfd),
+                    None => client.push(Some(connfd)),
+                },
                 None => listening = false,
             }
         }
 
-        let mut ready = revents[1..].iter();
-        let before = client.len();
-        client.retain(|sockfd| {
-            let revents = ready.next().copied().unwrap_or(PollFlags::empty());
-            !revents.intersects(readable) || echo_readable(sockfd, &mut buf)
-        });
-        listening |= client.len() < before;
+        // check all clients for data
+        for (slot, ready) in client.iter_mut().zip(ready) {
+            let Some(sockfd) = slot.as_ref().filter(|_| ready) else {
+                continue;
+            };
+            let open = match nix::unistd::read(sockfd, &mut buf) {
+                Ok(0) | Err(_) => false, // connection closed by client, or reset
+                Ok(n) => writen(sockfd, &buf[..n]).is_ok(),
+            };
+            if !open {
+                *slot = None; // dropping the socket closes it
+                listening = true;
+            }
+        }
     }
 }

@@ -31,25 +31,32 @@
 //!   open files` and stops watching the listening socket until a client
 //!   leaves, where the C dies.
 //!
-//! The book's `client[FD_SETSIZE]` array with `-1` holes, `maxi` and the
-//! `allset` copy become a `Vec` of the connected sockets, from which the
-//! read set is built each round; dropping a socket closes it.
+//! The book's `client[FD_SETSIZE]` array with `-1` holes becomes a `Vec`
+//! of slots, `None` for a hole, that grows as clients come; `allset` and
+//! `maxfd` go: the read set is built from the slots each round (nix's
+//! `select` computes `maxfd + 1`), and every slot is checked rather than
+//! stopping when `nready` readable descriptors have been seen. Dropping a
+//! socket closes it.
 
 use nix::sys::select::{select, FdSet, FD_SETSIZE};
-use socket2::{Domain, Socket};
+use socket2::{Domain, SockAddr, Socket, Type};
+use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::{AsFd, AsRawFd};
-use tcpcliserv::echo_readable;
-use unp::tcp::{accept_unless_out_of_fds, listen_any};
-use unp::{book_args, err_msg, err_quit, OrDie, MAXLINE, SERV_PORT};
+use unp::tcp::accept_unless_out_of_fds;
+use unp::{book_args, err_msg, err_quit, wrap, writen, OrDie, LISTENQ, MAXLINE, SERV_PORT};
 
 fn main() {
     let (_, port) = book_args("usage: tcpservselect01 [port]", 0, SERV_PORT);
-    let listenfd = listen_any(Domain::IPV4, port);
+    let listenfd = wrap::socket(Domain::IPV4, Type::STREAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&listenfd, &SockAddr::from(servaddr));
+    wrap::listen(&listenfd, LISTENQ);
     if listenfd.as_raw_fd() as usize >= FD_SETSIZE {
         err_quit("listening descriptor does not fit in an fd_set");
     }
-    let mut client: Vec<Socket> = Vec::new();
-    let mut listening = true;
+
+    let mut client: Vec<Option<Socket>> = Vec::new(); // None: available entry
+    let mut listening = true; // false while out of descriptors
     let mut buf = [0u8; MAXLINE];
 
     loop {
@@ -57,12 +64,15 @@ fn main() {
         if listening {
             rset.insert(listenfd.as_fd());
         }
-        for sockfd in &client {
+        for sockfd in client.iter().flatten() {
             rset.insert(sockfd.as_fd());
         }
         select(None, &mut rset, None, None, None).or_die("select error");
         let new_client = listening && rset.contains(listenfd.as_fd());
-        let readable: Vec<bool> = client.iter().map(|s| rset.contains(s.as_fd())).collect();
+        let readable: Vec<bool> = client
+            .iter()
+            .map(|slot| slot.as_ref().is_some_and(|s| rset.contains(s.as_fd())))
+            .collect();
 
         if new_client {
             match accept_unless_out_of_fds(&listenfd) {
@@ -71,15 +81,28 @@ fn main() {
                      (FD_SETSIZE {FD_SETSIZE}), connection closed",
                     connfd.as_raw_fd()
                 )),
-                Some(connfd) => client.push(connfd),
+                // save the descriptor in the first available entry
+                Some(connfd) => match client.iter_mut().find(|slot| slot.is_none()) {
+                    Some(slot) => *slot = Some(connfd),
+                    None => client.push(Some(connfd)),
+                },
                 None => listening = false,
             }
         }
 
-        let mut readable = readable.into_iter();
-        let before = client.len();
-        client
-            .retain(|sockfd| !readable.next().unwrap_or(false) || echo_readable(sockfd, &mut buf));
-        listening |= client.len() < before;
+        // check all clients for data
+        for (slot, ready) in client.iter_mut().zip(readable) {
+            let Some(sockfd) = slot.as_ref().filter(|_| ready) else {
+                continue;
+            };
+            let open = match nix::unistd::read(sockfd, &mut buf) {
+                Ok(0) | Err(_) => false, // connection closed by client, or reset
+                Ok(n) => writen(sockfd, &buf[..n]).is_ok(),
+            };
+            if !open {
+                *slot = None; // dropping the socket closes it
+                listening = true;
+            }
+        }
     }
 }
