@@ -19,8 +19,8 @@
 //! - **Path traversal.** The original pastes the URL after `htdocs`:
 //!   `GET /../../etc/passwd` serves the password file. Here a path is
 //!   percent-decoded (`%2e%2e` is `..`), a `..` segment is a `400`, and
-//!   the file found must resolve, through every symlink, inside the tree,
-//!   else `404` ([`site`]).
+//!   the file is opened with `openat2(RESOLVE_BENEATH)`, so that no symlink
+//!   leads out of the tree: else `404` ([`site`]).
 //! - **Unbounded input.** The original cuts lines at 1024 bytes and reads
 //!   on; here a line over [`request::MAX_LINE`], more than
 //!   [`request::MAX_HEADERS`] headers or a head over [`request::MAX_HEAD`]
@@ -102,7 +102,7 @@ pub fn respond(site: &Site, dialect: Dialect, request: &Request, body: &[u8]) ->
     let keep_alive = dialect == Dialect::Http11 && request.keep_alive;
     let mut response = match site.plan(request) {
         Plan::Refuse(status) => response::error(dialect, status, keep_alive),
-        Plan::File(path) => serve_file(dialect, &path, keep_alive),
+        Plan::File(file, length, path) => serve_file(dialect, file, length, &path, keep_alive),
         Plan::Cgi(path) => execute_cgi(site, dialect, request, &path, body, keep_alive),
     };
     if request.method == Method::Head {
@@ -111,13 +111,15 @@ pub fn respond(site: &Site, dialect: Dialect, request: &Request, body: &[u8]) ->
     response
 }
 
-/// The original's `serve_file`: the file's head and the open file, or a
-/// `404` if it cannot be opened.
-fn serve_file(dialect: Dialect, path: &Path, keep_alive: bool) -> Response {
-    let opened = File::open(path).and_then(|file| Ok((file.metadata()?.len(), file)));
-    let Ok((length, file)) = opened else {
-        return response::error(dialect, Status::NotFound, keep_alive);
-    };
+/// The original's `serve_file`: the head for the open `file` of `length`
+/// bytes at `path`, and the file as the body.
+fn serve_file(
+    dialect: Dialect,
+    file: File,
+    length: u64,
+    path: &Path,
+    keep_alive: bool,
+) -> Response {
     Response {
         status: Status::Ok,
         head: response::head(

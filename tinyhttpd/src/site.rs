@@ -3,14 +3,18 @@
 //!
 //! The original pastes the URL after `htdocs`, so `GET /../../etc/passwd`
 //! reads `/etc/passwd`. Here the path is percent-decoded first (so
-//! `%2e%2e` is `..`), any `..` segment is a `400`, and the file found is
-//! resolved through every symlink and must still lie inside the tree's own
-//! resolved path, or it is a `404`.
+//! `%2e%2e` is `..`), any `..` segment is a `400`, and the file is opened
+//! with `openat2(RESOLVE_BENEATH)` from the tree's directory, so that no
+//! symlink leads out of it: such a file is a `404`.
 
-use std::ffi::OsStr;
+use std::ffi::{CString, OsStr};
+use std::fs::File;
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use unp::OrDie;
@@ -32,6 +36,8 @@ pub const MAX_CGI_OUTPUT: usize = 1024 * 1024;
 pub struct Site {
     /// The tree's resolved path (`htdocs/`).
     pub root: PathBuf,
+    /// The tree's directory, open: every file is opened from it.
+    pub root_dir: Arc<File>,
     /// The read timeout for a whole request, and the write timeout.
     pub timeout: Duration,
     /// How long a CGI program may run.
@@ -39,13 +45,14 @@ pub struct Site {
 }
 
 /// What a request asks for.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Plan {
     /// A refusal with this status.
     Refuse(Status),
-    /// A file to send.
-    File(PathBuf),
-    /// A CGI program to run.
+    /// A file to send: open, its length, its path in the tree (for its
+    /// type).
+    File(File, u64, PathBuf),
+    /// A CGI program to run, by its full path.
     Cgi(PathBuf),
 }
 
@@ -54,7 +61,7 @@ impl Site {
     /// `htdocs` in the working directory as in the original, else this
     /// crate's own `htdocs/` (so `cargo run --bin httpd` works from
     /// anywhere); the timeouts from `TINYHTTPD_TIMEOUT_MS` and
-    /// `TINYHTTPD_CGI_TIMEOUT_MS`. Dies with `htdocs: <strerror>` if the
+    /// `TINYHTTPD_CGI_TIMEOUT_MS`. Dies with `<dir>: <strerror>` if the
     /// tree is missing.
     pub fn from_env() -> Site {
         let root = match std::env::var_os("TINYHTTPD_HTDOCS") {
@@ -69,8 +76,10 @@ impl Site {
                 .map(Duration::from_millis)
                 .unwrap_or(default)
         };
+        let root = root.canonicalize().or_die(root.display());
         Site {
-            root: root.canonicalize().or_die(format!("{}", root.display())),
+            root_dir: Arc::new(File::open(&root).or_die(root.display())),
+            root,
             timeout: millis("TINYHTTPD_TIMEOUT_MS", DEFAULT_TIMEOUT),
             cgi_timeout: millis("TINYHTTPD_CGI_TIMEOUT_MS", DEFAULT_CGI_TIMEOUT),
         }
@@ -79,8 +88,8 @@ impl Site {
     /// Where `request` leads: the original's routing (a path ending in `/`
     /// or naming a directory gets its `index.html`; an executable file, a
     /// GET with a query string or any POST runs a CGI program; else the
-    /// file is sent), confined to the tree. Only `stat(2)` and
-    /// `realpath(3)`: nothing here blocks on the client.
+    /// file is sent), confined to the tree. Opens the file: nothing here
+    /// waits for the client.
     pub fn plan(&self, request: &Request) -> Plan {
         let Some(decoded) = percent_decode(request.path.as_bytes()) else {
             return Plan::Refuse(Status::BadRequest);
@@ -89,35 +98,86 @@ impl Site {
         if decoded.contains(&0) || segments().any(|segment| segment == b"..") {
             return Plan::Refuse(Status::BadRequest);
         }
-        let mut path = self.root.clone();
+        let mut path = PathBuf::new();
         for segment in segments().filter(|s| !s.is_empty() && *s != b".") {
             path.push(OsStr::from_bytes(segment));
         }
         if decoded.ends_with(b"/") {
             path.push("index.html");
         }
-        let Ok(mut meta) = std::fs::metadata(&path) else {
+        let opened = |path: &Path| {
+            let file = self.open_beneath(path).ok()?;
+            let meta = file.metadata().ok()?;
+            Some((file, meta))
+        };
+        let Some((mut file, mut meta)) = opened(&path) else {
             return Plan::Refuse(Status::NotFound);
         };
         if meta.is_dir() {
             path.push("index.html");
-            match std::fs::metadata(&path) {
-                Ok(index) => meta = index,
-                Err(_) => return Plan::Refuse(Status::NotFound),
+            match opened(&path) {
+                Some(index) => (file, meta) = index,
+                None => return Plan::Refuse(Status::NotFound),
             }
         }
-        let inside = path
-            .canonicalize()
-            .ok()
-            .filter(|p| p.starts_with(&self.root));
-        let Some(real) = inside.filter(|_| meta.is_file()) else {
+        if !meta.is_file() {
             return Plan::Refuse(Status::NotFound);
-        };
+        }
         let executable = meta.permissions().mode() & 0o111 != 0;
         match executable || request.query.is_some() || request.method == Method::Post {
-            true => Plan::Cgi(real),
-            false => Plan::File(real),
+            true => Plan::Cgi(self.root.join(path)),
+            false => Plan::File(file, meta.len(), path),
         }
+    }
+
+    /// Open `path` (relative, no `..`) for reading, only if it resolves,
+    /// through every symlink, inside the tree: one
+    /// [`openat2(2)`](https://man7.org/linux/man-pages/man2/openat2.2.html)
+    /// with `RESOLVE_BENEATH` from the tree's directory, which the kernel
+    /// checks as it walks the path, so a symlink swapped in meanwhile
+    /// cannot lead out. Where the kernel has no `openat2` (before 5.6, or
+    /// a seccomp filter refusing it) the path is resolved with
+    /// `realpath(3)` and checked, then opened. `O_NONBLOCK`, so that a FIFO
+    /// in the tree cannot block the open.
+    pub fn open_beneath(&self, path: &Path) -> io::Result<File> {
+        let relative = match path.as_os_str().is_empty() {
+            true => Path::new("."),
+            false => path,
+        };
+        let name = CString::new(relative.as_os_str().as_bytes())?;
+        let flags = libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY;
+        // SAFETY: open_how is plain data; zeroed is a valid value.
+        let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+        how.flags = flags as u64;
+        how.resolve = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_MAGICLINKS;
+        // SAFETY: openat2 reads `name` (NUL-terminated) and `how` (of the
+        // size passed) and returns a new descriptor or -1.
+        let fd = unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                self.root_dir.as_raw_fd(),
+                name.as_ptr(),
+                &how as *const libc::open_how,
+                std::mem::size_of::<libc::open_how>(),
+            )
+        };
+        if fd >= 0 {
+            // SAFETY: the descriptor was just returned to us, owned by
+            // nothing else.
+            return Ok(unsafe { File::from_raw_fd(fd as i32) });
+        }
+        let err = io::Error::last_os_error();
+        if !matches!(err.raw_os_error(), Some(libc::ENOSYS | libc::EPERM)) {
+            return Err(err);
+        }
+        let real = self.root.join(relative).canonicalize()?;
+        if !real.starts_with(&self.root) {
+            return Err(io::ErrorKind::NotFound.into());
+        }
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
+            .open(real)
     }
 }
 
