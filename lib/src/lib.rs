@@ -18,7 +18,8 @@
 //! | `connect_nonb` (chapter 16) | [`nonb`] |
 //! | `gf_time`, `ctime` | [`time`] |
 //! | not in the book: a buffer lent to aio or io_uring (the model of Figure 6.5) | [`lent::LentBuf`] |
-//! | not in the book: libevent's idea, one reactor over select, poll and epoll | [`event`] |
+//! | not in the book: libevent's idea, one event loop over select, poll and epoll, for every design | [`event`] |
+//! | not in the book: the io_uring loop (multishot, provided buffers) of uringserv02 and serv14 | [`uring`] |
 //!
 //! Sockets are [`socket2::Socket`]s; everything that reads or writes takes
 //! any descriptor (`impl AsFd`), as the C takes an `int`.
@@ -37,6 +38,7 @@ pub mod tcp;
 pub mod time;
 pub mod timeo;
 pub mod udp;
+pub mod uring;
 pub mod wrap;
 
 pub use args::book_args;

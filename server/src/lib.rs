@@ -18,7 +18,7 @@
 //! | `lib/write_fd.c`, `lib/read_fd.c` (serv05) | [`passfd`] |
 //! | `[<host>] <port#> [<#children>]` | [`args`] |
 //! | the handlers' `printf` and `exit` | [`signals`] (a self-pipe) |
-//! | (not in the book) the event loop of serv10–serv13 | [`reactor`] |
+//! | (not in the book) `web_child` as a state machine on the event loop (serv10–serv13) | [`web_conn`] |
 
 pub mod args;
 pub mod client;
@@ -28,8 +28,8 @@ pub mod meter;
 pub mod passfd;
 pub mod prefork;
 pub mod prethread;
-pub mod reactor;
 pub mod signals;
 pub mod web_child;
+pub mod web_conn;
 
 pub use web_child::{web_child, MAXN};

@@ -17,6 +17,7 @@
 //!   [`blocked_in`]).
 
 pub mod conformance;
+pub mod descriptors;
 
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::io::{Read, Write};

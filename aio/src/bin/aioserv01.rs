@@ -29,7 +29,9 @@
 //!   connection over a channel, then sends the process the same signal, so
 //!   the main loop still waits in one place. (Polling a nonblocking accept
 //!   between `aio_suspend` timeouts would add up to a timeout of latency to
-//!   every connection.) aio has no `recvfrom` either, so a UDP echo server
+//!   every connection.) Out of descriptors (`EMFILE`) it prints `accept
+//!   error: Too many open files` once and waits for the main loop to close
+//!   a connection before it accepts again. aio has no `recvfrom` either, so a UDP echo server
 //!   could not learn whom to answer: there is none.
 //! - The signal is blocked in every thread and taken with `sigwait`, never
 //!   by a handler, so no code runs in signal context. Standard signals do
@@ -43,7 +45,7 @@
 
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::pin::Pin;
-use std::sync::mpsc::{self, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
 use aio::BUFSIZE;
@@ -53,8 +55,9 @@ use nix::sys::resource::{getrlimit, Resource};
 use nix::sys::signal::{kill, SigSet, SigevNotify, Signal};
 use nix::unistd::getpid;
 use socket2::Socket;
+use unp::event::AcceptPause;
 use unp::lent::LentBuf;
-use unp::{book_args, err_ret, tcp_listen, wrap, OrDie, SERV_PORT};
+use unp::{book_args, err_ret, err_sys, tcp_listen, wrap, OrDie, SERV_PORT};
 
 /// The signal each completed operation raises; the accept thread sends it
 /// too.
@@ -89,25 +92,48 @@ fn main() {
     completion.thread_block().or_die("sigprocmask error");
 
     let (newconns_tx, newconns) = mpsc::channel();
-    thread::spawn(move || accept_loop(&listenfd, &newconns_tx));
+    // A connection closed: the accept thread, if out of descriptors, tries
+    // again.
+    let (freed_tx, freed) = mpsc::sync_channel(1);
+    thread::Builder::new()
+        .spawn(move || accept_loop(&listenfd, &newconns_tx, &freed))
+        .or_die("pthread_create error");
 
     let mut conns: Vec<Conn> = Vec::new();
     loop {
         completion.wait().or_die("sigwait error");
-        conns.extend(newconns.try_iter().filter_map(Conn::start));
+        let arrived: Vec<Socket> = newconns.try_iter().collect();
+        let open = conns.len() + arrived.len();
+        conns.extend(arrived.into_iter().filter_map(Conn::start));
         conns.retain_mut(Conn::advance);
+        if conns.len() < open {
+            let _ = freed_tx.try_send(()); // full: a retry is due already
+        }
     }
 }
 
 /// aio cannot accept: this thread blocks in `accept(2)`, hands each new
 /// connection to the main loop and wakes it with the completion signal
-/// (sent to the process, it waits, blocked everywhere, for `sigwait`).
-fn accept_loop(listenfd: &Socket, newconns: &Sender<Socket>) {
+/// (sent to the process, it waits, blocked everywhere, for `sigwait`). Out
+/// of descriptors it says so once and waits until the main loop closes a
+/// connection (`freed`), the new connections waiting in the listen queue.
+fn accept_loop(listenfd: &Socket, newconns: &Sender<Socket>, freed: &Receiver<()>) {
+    let mut pause = AcceptPause::default();
     loop {
-        let (connfd, _) = wrap::accept(listenfd);
-        // The receiver lives as long as the process.
-        let _ = newconns.send(connfd);
-        kill(getpid(), COMPLETION).or_die("kill error");
+        match listenfd.accept() {
+            Ok((connfd, _)) => {
+                pause.accepted();
+                // The receiver lives as long as the process.
+                let _ = newconns.send(connfd);
+                kill(getpid(), COMPLETION).or_die("kill error");
+            }
+            Err(err) if wrap::is_aborted_connection(&err) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) if pause.pauses_for(&err) => {
+                let _ = freed.recv();
+            }
+            Err(err) => err_sys(&err, "accept error"),
+        }
     }
 }
 

@@ -22,6 +22,9 @@
 //! `kernel.io_uring_disabled`) the server says so and exits 1:
 //! `uringserv01: io_uring unavailable: Operation not permitted`.
 //!
+//! Out of descriptors (`EMFILE`) it prints `accept error: Too many open
+//! files` once and queues no new accept until a connection closes.
+//!
 //! Run: `uringserv01 [port]` (default 9877) and `tcpcli01 127.0.0.1 [port]`.
 
 use std::collections::HashMap;
@@ -31,6 +34,7 @@ use std::ptr;
 use aio::BUFSIZE;
 use io_uring::{cqueue, opcode, squeue, types, IoUring, Probe, SubmissionQueue, Submitter};
 use socket2::Socket;
+use unp::event::AcceptPause;
 use unp::lent::LentBuf;
 use unp::{book_args, err_quit, err_sys, tcp_listen, OrDie, SERV_PORT};
 
@@ -58,6 +62,11 @@ fn main() {
 
     let (submitter, mut sq, mut cq) = ring.split();
     let mut conns: HashMap<RawFd, Conn> = HashMap::new();
+    let mut acceptor = Acceptor {
+        listen,
+        pause: AcceptPause::default(),
+        paused: false,
+    };
     push(&submitter, &mut sq, &accept(listen));
     loop {
         sq.sync();
@@ -70,8 +79,12 @@ fn main() {
         cq.sync();
         for cqe in &mut cq {
             match cqe.user_data() {
-                ACCEPT => on_accept(&cqe, &mut conns, &submitter, &mut sq, listen),
-                fd => on_io(&cqe, fd as RawFd, &mut conns, &submitter, &mut sq),
+                ACCEPT => on_accept(&cqe, &mut conns, &submitter, &mut sq, &mut acceptor),
+                fd => {
+                    if !on_io(&cqe, fd as RawFd, &mut conns, &submitter, &mut sq) {
+                        acceptor.resume(&submitter, &mut sq);
+                    }
+                }
             }
         }
         // Hand the reaped entries back to the kernel.
@@ -79,13 +92,32 @@ fn main() {
     }
 }
 
-/// A new connection: keep it and start its first recv. Then accept again.
+/// The accept request, and whether it is stopped for want of descriptors.
+struct Acceptor {
+    listen: types::Fd,
+    pause: AcceptPause,
+    /// No accept is in flight: the last one failed with `EMFILE`.
+    paused: bool,
+}
+
+impl Acceptor {
+    /// A connection has closed: accept again if stopped.
+    fn resume(&mut self, submitter: &Submitter, sq: &mut SubmissionQueue) {
+        if std::mem::take(&mut self.paused) {
+            push(submitter, sq, &accept(self.listen));
+        }
+    }
+}
+
+/// A new connection: keep it and start its first recv. Then accept again,
+/// unless out of descriptors: then the accept waits for a connection to
+/// close (`Acceptor::resume`).
 fn on_accept(
     cqe: &cqueue::Entry,
     conns: &mut HashMap<RawFd, Conn>,
     submitter: &Submitter,
     sq: &mut SubmissionQueue,
-    listen: types::Fd,
+    acceptor: &mut Acceptor,
 ) {
     match cqe.result() {
         fd if fd >= 0 => {
@@ -99,35 +131,41 @@ fn on_accept(
             };
             push(submitter, sq, &recv(&conn));
             conns.insert(fd, conn);
+            acceptor.pause.accepted();
         }
         err => {
             let err = std::io::Error::from_raw_os_error(-err);
+            if acceptor.pause.pauses_for(&err) {
+                acceptor.paused = true;
+                return;
+            }
             if !unp::wrap::is_aborted_connection(&err) {
                 err_sys(&err, "accept error");
             }
         }
     }
-    push(submitter, sq, &accept(listen));
+    push(submitter, sq, &accept(acceptor.listen));
 }
 
 /// A recv or send of connection `fd` has completed: echo what was read,
 /// finish a short send, read again after a send, or close the connection on
-/// end of file or an error (nothing of it is in flight any more).
+/// end of file or an error (nothing of it is in flight any more); returns
+/// false when it closed.
 fn on_io(
     cqe: &cqueue::Entry,
     fd: RawFd,
     conns: &mut HashMap<RawFd, Conn>,
     submitter: &Submitter,
     sq: &mut SubmissionQueue,
-) {
+) -> bool {
     let Some(conn) = conns.get_mut(&fd) else {
-        return;
+        return true;
     };
     let n = match usize::try_from(cqe.result()) {
         Ok(n) if n > 0 => n,
         _ => {
             conns.remove(&fd);
-            return;
+            return false;
         }
     };
     conn.sending = match conn.sending {
@@ -140,6 +178,7 @@ fn on_io(
         None => recv(conn),
     };
     push(submitter, sq, &next);
+    true
 }
 
 fn accept(listen: types::Fd) -> squeue::Entry {

@@ -1,35 +1,56 @@
 //! The [`poll(2)`](https://man7.org/linux/man-pages/man2/poll.2.html)
-//! backend: the interest lives in the reactor's table; every wait builds an
-//! array of one `pollfd` per watched socket, the kernel copies it in, polls
-//! each entry and copies it out, and we scan it. No descriptor limit, but
-//! every wait still costs O(n) for n watched sockets, idle or not.
+//! backend: the interest lives in this table; every wait builds an array of
+//! one `pollfd` per watched descriptor, the kernel copies it in, polls each
+//! entry and copies it out, and we scan it. No descriptor limit, but every
+//! wait still costs O(n) for n watched descriptors, idle or not.
 
+use std::collections::BTreeMap;
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::RawFd;
+use std::time::Duration;
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
-use super::{watched, Interest, Poller, Ready, Sources};
+use super::epoll::timeout_ms;
+use super::{borrow, Interest, Poller, Ready, Token};
 
-pub(super) struct Poll;
+/// The watched descriptors, in token (registration) order.
+#[derive(Default)]
+pub(super) struct Poll {
+    watched: BTreeMap<Token, (RawFd, Interest)>,
+}
 
 impl Poller for Poll {
-    fn set(&mut self, _fd: BorrowedFd, _old: Interest, _new: Interest) -> io::Result<()> {
+    fn set(&mut self, fd: RawFd, token: Token, _old: Interest, new: Interest) -> io::Result<()> {
+        match new.is_none() {
+            true => self.watched.remove(&token),
+            false => self.watched.insert(token, (fd, new)),
+        };
         Ok(())
     }
 
-    fn wait(&mut self, sources: &Sources, ready: &mut Vec<(RawFd, Ready)>) -> io::Result<()> {
-        let mut fds: Vec<PollFd> = watched(sources)
-            .map(|(fd, interest)| {
+    fn wait(
+        &mut self,
+        timeout: Option<Duration>,
+        ready: &mut Vec<(Token, Ready)>,
+    ) -> io::Result<()> {
+        let mut fds: Vec<PollFd> = self
+            .watched
+            .values()
+            .map(|&(fd, interest)| {
                 let mut events = PollFlags::empty();
                 events.set(PollFlags::POLLIN, interest.read);
                 events.set(PollFlags::POLLOUT, interest.write);
-                PollFd::new(fd, events)
+                PollFd::new(borrow(fd), events)
             })
             .collect();
-        poll(&mut fds, PollTimeout::NONE)?;
-        let trouble = PollFlags::POLLERR | PollFlags::POLLHUP;
-        for pollfd in &fds {
+        let timeout = match timeout_ms(timeout) {
+            None => PollTimeout::NONE,
+            Some(ms) => PollTimeout::try_from(ms).unwrap_or(PollTimeout::MAX),
+        };
+        poll(&mut fds, timeout)?;
+        let trouble = PollFlags::POLLERR | PollFlags::POLLHUP | PollFlags::POLLNVAL;
+        for (pollfd, &token) in fds.iter().zip(self.watched.keys()) {
             let revents = pollfd.revents().unwrap_or(PollFlags::empty());
             if revents.is_empty() {
                 continue;
@@ -37,8 +58,9 @@ impl Poller for Poll {
             let what = Ready {
                 readable: revents.intersects(PollFlags::POLLIN | trouble),
                 writable: revents.intersects(PollFlags::POLLOUT | trouble),
+                timed_out: false,
             };
-            ready.push((pollfd.as_fd().as_raw_fd(), what));
+            ready.push((token, what));
         }
         Ok(())
     }

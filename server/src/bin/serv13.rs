@@ -18,17 +18,41 @@
 //!
 //! Each child prints `child PID starting`. SIGINT (Ctrl-C) or SIGTERM stops the
 //! children, prints `user time = U, sys time = S`, then
-//! `child i, N connections` for each.
+//! `child i, N connections` for each. Out of descriptors a child prints
+//! `accept error: Too many open files` once, stops accepting, and accepts
+//! again when one of its clients leaves (the C-like `Accept` would end the
+//! child, and the kernel would go on queueing connections on its socket).
+
+use std::os::fd::AsRawFd;
 
 use nix::unistd::getpid;
 use server::args::ServerArgs;
 use server::meter::Meter;
 use server::prefork::Children;
-use server::reactor::{answer_now, Reactor, LISTENER};
 use server::signals::{SignalPipe, STOP};
+use server::web_conn::{accept_all, answer_now, new_reactor, WebConn};
 use socket2::Socket;
+use unp::event::{Handler, Interest, Reactor, Ready, Token};
 use unp::netdb::tcp_listen_with;
 use unp::{wrap, OrDie};
+
+/// What a child's loop watches.
+enum Watched {
+    /// Its own listening socket, and its slot in the meter.
+    Listener(Socket, usize, Meter),
+    Conn(WebConn),
+}
+
+impl Handler for Watched {
+    fn ready(&mut self, reactor: &mut Reactor<Self>, token: Token, _: Ready) {
+        match self {
+            Watched::Listener(listener, i, meter) => {
+                meter.add(*i, accept_all(reactor, token, listener, Watched::Conn));
+            }
+            Watched::Conn(conn) => conn.ready(reactor, token, &mut answer_now),
+        }
+    }
+}
 
 fn main() {
     let args = ServerArgs::parse("usage: serv13 [ <host> ] <port#> <#children>", true);
@@ -64,9 +88,10 @@ fn reuseport_listen(host: Option<&str>, port: &str) -> Socket {
 /// A child: serve the connections of its own socket in one `epoll` loop.
 fn child_main(i: usize, listener: Socket, meter: Meter) {
     println!("child {} starting", getpid());
-    let mut reactor = Reactor::new();
-    reactor.watch(&listener, LISTENER);
-    reactor.run(answer_now, |reactor, _listener, _| {
-        meter.add(i, reactor.accept_all(&listener));
-    })
+    let mut reactor = new_reactor();
+    let fd = listener.as_raw_fd();
+    reactor
+        .register(fd, Interest::READ, Watched::Listener(listener, i, meter))
+        .or_die("epoll_ctl error");
+    reactor.run().or_die("epoll_wait error");
 }

@@ -19,7 +19,8 @@
 //! ```
 //!
 //! SIGINT (Ctrl-C) or SIGTERM prints `user time = U, sys time = S` and
-//! exits. Where io_uring is missing (before Linux 5.6, or refused by a
+//! exits. Out of descriptors it prints `accept error: Too many open files`
+//! once and queues no new accept until a connection closes. Where io_uring is missing (before Linux 5.6, or refused by a
 //! seccomp filter or `kernel.io_uring_disabled`) it says
 //! `serv14: io_uring unavailable: <reason>` and exits 1. The chapter 25 echo
 //! server on io_uring is `uringserv01` (`aio/`).
@@ -34,6 +35,7 @@ use server::cpu::pr_cpu_time;
 use server::signals::{SignalPipe, STOP};
 use server::web_child::{line_len, parse_request, reply};
 use socket2::Socket;
+use unp::event::AcceptPause;
 use unp::lent::LentBuf;
 use unp::{err_msg, err_ret, err_sys, OrDie, MAXLINE};
 
@@ -147,6 +149,9 @@ fn main() {
 
     let mut conns: HashMap<u64, Conn> = HashMap::new();
     let mut next_token = FIRST_CONNECTION;
+    let mut pause = AcceptPause::default();
+    // No accept in flight: the last failed for want of descriptors.
+    let mut accept_paused = false;
     push(&mut ring, &accept);
     push(&mut ring, &watch_signals);
     loop {
@@ -180,8 +185,13 @@ fn main() {
                         }
                         conns.insert(next_token, conn);
                         next_token += 1;
+                        pause.accepted();
                     } else {
                         let err = std::io::Error::from_raw_os_error(-result);
+                        if pause.pauses_for(&err) {
+                            accept_paused = true;
+                            continue;
+                        }
                         if !unp::wrap::is_aborted_connection(&err) {
                             err_sys(&err, "accept error");
                         }
@@ -206,7 +216,12 @@ fn main() {
             match next {
                 Next::Submit(entry) => push(&mut ring, &entry),
                 // Nothing of it is in flight any more.
-                Next::Close => drop(conns.remove(&token)),
+                Next::Close => {
+                    drop(conns.remove(&token));
+                    if std::mem::take(&mut accept_paused) {
+                        push(&mut ring, &accept);
+                    }
+                }
             }
         }
     }
