@@ -9,6 +9,7 @@
 //! | `serve_file`, `headers`, `cat`, `not_found`, `bad_request`, `unimplemented`, `cannot_execute` | [`response`], [`respond`] |
 //! | `execute_cgi` | [`cgi`]: [`cgi::run`] |
 //! | `accept_request` on a blocking socket | [`blocking::serve`] |
+//! | `accept_request` as a state machine on the event loop (models 3–5) | [`nonblocking::HttpConn`] |
 //! | `startup` | [`startup`] |
 //!
 //! # The holes, closed
@@ -52,6 +53,7 @@
 
 pub mod blocking;
 pub mod cgi;
+pub mod nonblocking;
 pub mod request;
 pub mod response;
 pub mod site;
@@ -99,8 +101,21 @@ pub fn ignore_sigpipe() {
 /// program's output or an error page, in `dialect`. Runs the CGI program
 /// to its end, so it may take up to [`Site::cgi_timeout`].
 pub fn respond(site: &Site, dialect: Dialect, request: &Request, body: &[u8]) -> Response {
+    answer(site, dialect, request, site.plan(request), body)
+}
+
+/// The response to `request` once [`Site::plan`] has said where it leads:
+/// what [`respond`] does after the plan, for a server that looks at the
+/// plan first (model 4 hands the CGI programs to its workers).
+pub fn answer(
+    site: &Site,
+    dialect: Dialect,
+    request: &Request,
+    plan: Plan,
+    body: &[u8],
+) -> Response {
     let keep_alive = dialect == Dialect::Http11 && request.keep_alive;
-    let mut response = match site.plan(request) {
+    let mut response = match plan {
         Plan::Refuse(status) => response::error(dialect, status, keep_alive),
         Plan::File(file, length, path) => serve_file(dialect, file, length, &path, keep_alive),
         Plan::Cgi(path) => execute_cgi(site, dialect, request, &path, body, keep_alive),

@@ -10,7 +10,7 @@ use std::net::Shutdown;
 use std::thread;
 
 use support::{add_big_file, Reply, Server, SUB_INDEX};
-use unp_tests::{binary_data, children_of, reset, wait_until};
+use unp_tests::{binary_data, process_group, reset, wait_until};
 
 /// A server under test.
 #[derive(Clone, Copy)]
@@ -283,8 +283,17 @@ pub fn cgi_that_hangs_or_floods(model: Model) {
             "{path}"
         );
     }
-    let pid = server.proc.pid();
-    wait_until("the CGI children reaped", || children_of(pid).is_empty());
+    // The server's process group holds the server (and, for the process
+    // model, its children) and the CGI programs it runs, unless they are
+    // reaped.
+    let group = server.proc.pid();
+    let comm = |pid: i32| std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    let server_comm = comm(group);
+    wait_until("the CGI children reaped", || {
+        process_group(group)
+            .iter()
+            .all(|&(pid, _)| comm(pid) == server_comm)
+    });
     assert_eq!(server.get("/").status_line, model.status("200 OK"));
 }
 
@@ -390,4 +399,8 @@ conformance! {
     httpd: "httpd", false, true;
     iterative: "httpd-iterative", true, false;
     threaded: "httpd-threaded", true, true;
+    epoll: "httpd-epoll", true, true;
+    pool: "httpd-pool", true, true;
+    loops: "httpd-loops", true, true;
+    reuseport: "httpd-reuseport", true, true;
 }
