@@ -15,15 +15,15 @@
 //!
 //! Modules: [`loadgen`] (the generator and its protocol), [`spawn`] (child
 //! processes in their own process groups, pinned), [`procfs`] (CPU and
-//! memory of a process group), [`proxy`] (the delaying proxy), [`stats`],
-//! [`report`] and [`svg`] (the output), [`experiments`].
+//! memory of a process group), [`stats`], [`report`] and [`svg`] (the
+//! output), [`experiments`]; the delaying proxy is the harness's
+//! `unp_tests::DelayProxy`.
 
 pub mod config;
 pub mod experiments;
 pub mod loadgen;
 pub mod procfs;
 pub mod progress;
-pub mod proxy;
 pub mod report;
 pub mod spawn;
 pub mod stats;

@@ -5,31 +5,22 @@
 use std::fs;
 use std::time::Duration;
 
-/// The pids of every process whose process group is `pgid`, from the
-/// `pgrp` field of each `/proc/<pid>/stat`
-/// ([proc_pid_stat(5)](https://man7.org/linux/man-pages/man5/proc_pid_stat.5.html)).
-pub fn group_pids(pgid: i32) -> Vec<i32> {
-    let Ok(dir) = fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    dir.filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|&pid| stat_fields(pid).is_some_and(|f| f.get(2) == Some(&pgid.to_string())))
-        .collect()
-}
+use nix::unistd::{sysconf, SysconfVar};
+use unp_tests::{proc_stat, process_group};
 
-/// The fields of `/proc/<pid>/stat` after the command name (which may hold
-/// spaces and parentheses): index 0 is the state, 2 the process group.
-fn stat_fields(pid: i32) -> Option<Vec<String>> {
-    let text = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let after_comm = &text[text.rfind(')')? + 1..];
-    Some(after_comm.split_whitespace().map(str::to_owned).collect())
+/// The pids of every process whose process group is `pgid` (the harness's
+/// scan of `/proc`).
+pub fn group_pids(pgid: i32) -> Vec<i32> {
+    process_group(pgid)
+        .into_iter()
+        .map(|(pid, _)| pid)
+        .collect()
 }
 
 /// Clock ticks per second, the unit of the times in `/proc/<pid>/stat`.
 fn ticks_per_second() -> u64 {
-    // SAFETY: sysconf only reads a configuration value.
-    match unsafe { libc::sysconf(libc::_SC_CLK_TCK) } {
-        n if n > 0 => n as u64,
+    match sysconf(SysconfVar::CLK_TCK) {
+        Ok(Some(n)) if n > 0 => n as u64,
         _ => 100,
     }
 }
@@ -43,7 +34,7 @@ fn ticks_per_second() -> u64 {
 /// the live threads cannot account for (threads that have exited): then the
 /// tick figure is.
 pub fn process_cpu(pid: i32) -> Duration {
-    let Some(fields) = stat_fields(pid) else {
+    let Some(fields) = proc_stat(pid) else {
         return Duration::ZERO;
     };
     let field = |i: usize| {

@@ -1,20 +1,21 @@
-//! The lab's child processes: each runs in its own process group, pinned to
-//! one CPU, with its output collected as it arrives; the whole group dies
-//! when the lab is done with it, or when the lab is interrupted.
+//! The lab's child processes: the harness's [`Proc`] (its own process group,
+//! output collected as it arrives, the group killed when the lab is done
+//! with it), plus what only the lab needs: pinned to one CPU, and killed
+//! when the lab is interrupted.
 
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::Mutex;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, bail, Result};
+use anyhow::{anyhow, Result};
 use nix::sched::{sched_setaffinity, CpuSet};
 use nix::sys::signal::{killpg, SigSet, Signal};
 use nix::unistd::Pid;
+use unp_tests::Proc;
 
 /// The process groups alive right now, killed if the lab is interrupted.
 static LIVE_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
@@ -53,13 +54,12 @@ pub fn pin_self(cpu: usize) -> Result<()> {
     Ok(())
 }
 
-/// A child process of the lab, in a process group of its own.
+/// A child process of the lab: a [`Proc`] of the harness (its own process
+/// group, output collected, the group killed on drop), pinned to a CPU and
+/// known to the signal thread of [`kill_children_on_signals`].
 pub struct Spawned {
     name: String,
-    child: Child,
-    stdin: Option<ChildStdin>,
-    lines: Receiver<String>,
-    stderr: Arc<Mutex<Vec<u8>>>,
+    proc: Proc,
 }
 
 impl Spawned {
@@ -77,11 +77,7 @@ impl Spawned {
             |n| n.to_string_lossy().into_owned(),
         );
         let mut cmd = Command::new(program);
-        cmd.args(args)
-            .stdin(stdin)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .process_group(0);
+        cmd.args(args);
         let cpus = match cpu {
             Some(cpu) => {
                 let mut set = CpuSet::new();
@@ -104,55 +100,22 @@ impl Spawned {
                 }
             });
         }
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| anyhow!("cannot start {name}: {e}"))?;
+        let proc = Proc::start(&mut cmd, stdin).map_err(|e| anyhow!("cannot start {name}: {e}"))?;
         if let Ok(mut groups) = LIVE_GROUPS.lock() {
-            groups.push(child.id() as i32);
+            groups.push(proc.pid());
         }
-        let stdin = child.stdin.take();
-        let (tx, lines) = mpsc::channel();
-        if let Some(out) = child.stdout.take() {
-            thread::spawn(move || {
-                for line in BufReader::new(out).lines() {
-                    let Ok(line) = line else { break };
-                    if tx.send(line).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        if let Some(mut err) = child.stderr.take() {
-            let sink = Arc::clone(&stderr);
-            thread::spawn(move || {
-                let mut buf = [0u8; 4096];
-                while let Ok(n @ 1..) = err.read(&mut buf) {
-                    if let Ok(mut all) = sink.lock() {
-                        all.extend_from_slice(&buf[..n]);
-                    }
-                }
-            });
-        }
-        Ok(Spawned {
-            name,
-            child,
-            stdin,
-            lines,
-            stderr,
-        })
+        Ok(Spawned { name, proc })
     }
 
     pub fn pid(&self) -> i32 {
-        self.child.id() as i32
+        self.proc.pid()
     }
 
     /// What the process has written to stderr so far, cut to its last 300
     /// characters for a report.
     pub fn stderr(&self) -> String {
-        let all = self.stderr.lock().map(|b| b.clone()).unwrap_or_default();
-        let text = String::from_utf8_lossy(&all);
-        let text = text.trim();
+        let all = self.proc.stderr();
+        let text = all.trim();
         match text.char_indices().rev().nth(300) {
             Some((cut, _)) => format!("...{}", &text[cut..]),
             None => text.to_owned(),
@@ -161,11 +124,10 @@ impl Spawned {
 
     /// Why the process is of no more use: its exit status and stderr.
     fn failure(&mut self, what: &str) -> anyhow::Error {
-        // Give the stderr reader a moment to collect the last words.
-        thread::sleep(Duration::from_millis(50));
-        let status = match self.child.try_wait() {
-            Ok(Some(status)) => format!("exited ({status})"),
-            _ => "still running".into(),
+        // An exited process has its last words collected within a second.
+        let status = match self.proc.wait_exit_within(Duration::ZERO) {
+            Ok(status) => format!("exited ({status})"),
+            Err(_) => "still running".into(),
         };
         anyhow!(
             "{} {what}: {status}; stderr: {:?}",
@@ -176,12 +138,10 @@ impl Spawned {
 
     /// The next line of stdout, waiting at most `timeout`.
     pub fn next_line(&mut self, timeout: Duration) -> Result<String> {
-        match self.lines.recv_timeout(timeout) {
-            Ok(line) => Ok(line),
-            Err(RecvTimeoutError::Timeout) => {
-                Err(self.failure(&format!("said nothing for {timeout:?}")))
-            }
-            Err(RecvTimeoutError::Disconnected) => Err(self.failure("closed its stdout")),
+        match self.proc.next_line(timeout) {
+            Ok(Some(line)) => Ok(line),
+            Ok(None) => Err(self.failure("closed its stdout")),
+            Err(_) => Err(self.failure(&format!("said nothing for {timeout:?}"))),
         }
     }
 
@@ -192,24 +152,19 @@ impl Spawned {
         let mut lines = Vec::new();
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => lines.push(line),
-                Err(RecvTimeoutError::Disconnected) => return Ok(lines),
-                Err(RecvTimeoutError::Timeout) => {
-                    return Err(self.failure(&format!("still writing after {timeout:?}")))
-                }
+            match self.proc.next_line(left) {
+                Ok(Some(line)) => lines.push(line),
+                Ok(None) => return Ok(lines),
+                Err(_) => return Err(self.failure(&format!("still writing after {timeout:?}"))),
             }
         }
     }
 
     /// Write `line` and a newline to the process's stdin.
     pub fn send_line(&mut self, line: &str) -> Result<()> {
-        let stdin = self
-            .stdin
-            .as_mut()
-            .ok_or_else(|| anyhow!("{}: no stdin", self.name))?;
-        if writeln!(stdin, "{line}")
-            .and_then(|()| stdin.flush())
+        if self
+            .proc
+            .write_stdin(format!("{line}\n").as_bytes())
             .is_err()
         {
             return Err(self.failure("closed its stdin"));
@@ -220,40 +175,23 @@ impl Spawned {
     /// Wait until TCP `port` listens on this host, failing at once if the
     /// process exits first.
     pub fn wait_listening(&mut self, port: u16, timeout: Duration) -> Result<()> {
-        let deadline = Instant::now() + timeout;
-        while !unp_tests::port_in_state("tcp", port, "0A") {
-            if !matches!(self.child.try_wait(), Ok(None)) {
-                return Err(self.failure(&format!("did not listen on port {port}")));
-            }
-            if Instant::now() > deadline {
-                return Err(
-                    self.failure(&format!("not listening on port {port} after {timeout:?}"))
-                );
-            }
-            thread::sleep(Duration::from_millis(5));
-        }
-        Ok(())
+        self.proc
+            .wait_bound_within("tcp", port, "0A", timeout)
+            .map_err(|err| anyhow!("{}: {err}", self.name))
     }
 
     /// Wait at most `timeout` for the process to exit.
     pub fn wait_exit(&mut self, timeout: Duration) -> Result<ExitStatus> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(status) = self.child.try_wait()? {
-                return Ok(status);
-            }
-            if Instant::now() > deadline {
-                bail!("{} still running after {timeout:?}", self.name);
-            }
-            thread::sleep(Duration::from_millis(2));
-        }
+        self.proc
+            .wait_exit_within(timeout)
+            .map_err(|_| anyhow!("{} still running after {timeout:?}", self.name))
     }
 
     /// Send SIGINT (the book's servers print their CPU time on it), wait at
     /// most `grace` for the process to exit, kill the group, and return what
     /// the process wrote to stdout meanwhile.
     pub fn interrupt(mut self, grace: Duration) -> Vec<String> {
-        let _ = nix::sys::signal::kill(Pid::from_raw(self.pid()), Signal::SIGINT);
+        self.proc.signal(Signal::SIGINT);
         let _ = self.wait_exit(grace);
         let _ = killpg(Pid::from_raw(self.pid()), Signal::SIGKILL);
         self.read_to_end(grace).unwrap_or_default()
@@ -261,11 +199,9 @@ impl Spawned {
 }
 
 impl Drop for Spawned {
+    /// The [`Proc`] kills the group; the signal thread forgets it.
     fn drop(&mut self) {
         let pgid = self.pid();
-        let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
-        let _ = self.child.kill();
-        let _ = self.child.wait();
         if let Ok(mut groups) = LIVE_GROUPS.lock() {
             groups.retain(|&g| g != pgid);
         }

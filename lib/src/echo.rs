@@ -33,6 +33,11 @@ pub fn str_echo(sock: impl AsFd) {
 /// prematurely`. A last line without a newline is followed by
 /// `shutdown(SHUT_WR)`, so its echo ends at the server's FIN instead of
 /// never (the C hangs there).
+///
+/// A NUL byte in a line is data here: the whole line is sent and the whole
+/// echo printed. The C sends `strlen(sendline)` bytes, the line up to its
+/// first NUL, and then waits for ever for an echo ending in a newline that
+/// it never sent.
 pub fn str_cli(input: &mut impl BufRead, sock: impl AsFd) {
     str_cli_with(input, sock, |fd, line| {
         writen(fd, line).or_die("writen error")

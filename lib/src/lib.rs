@@ -10,7 +10,6 @@
 //! | `sock_ntop`, `sock_ntop_host` | [`sock_ntop()`], [`sock_ntop_host`] |
 //! | the server's `sockaddr_in` of the IPv4 clients (Figures 1.5, 5.4, 8.7) | [`servaddr_v4`] |
 //! | the echo clients' command line (Figure 5.4), `Accept` of the single-process servers (Figure 6.22), and a listening socket for the servers not in the book | [`tcp`]: [`tcp::tcpcli_args`], [`tcp::accept_unless_out_of_fds`], [`tcp::listen_any`] |
-//! | the start of the UDP servers' `main` (Figure 8.3) | [`udp::bind_any`] |
 //! | `tcp_connect`, `tcp_listen`, `host_serv` | [`tcp_connect`], [`tcp_listen`], [`host_serv`] over [`getaddrinfo`] |
 //! | `signal` (`signal.c`), `sig_chld` | [`signal()`](signal::signal), [`signal::sig_chld_waitpid`] |
 //! | `dg_cli`, `dg_echo`, `udp_client`, `udp_connect`, `recvfrom_flags`, `sock_set_port` | [`udp`] |

@@ -201,7 +201,7 @@ pub fn tcp_listen_with(
         socktype: libc::SOCK_STREAM,
         ..Hints::default()
     };
-    let shown = host.unwrap_or("(no hostname)");
+    let shown = host_or_null(host);
     let addrs = getaddrinfo(host, Some(serv), hints)
         .unwrap_or_else(|e| err_quit(format!("tcp_listen error for {shown}, {serv}: {e}")));
     let sock = first_socket(&addrs, |sock, ai| {
@@ -212,6 +212,12 @@ pub fn tcp_listen_with(
     .unwrap_or_else(|err| err_sys(&err, format!("tcp_listen error for {shown}, {serv}")));
     wrap::listen(&sock, LISTENQ);
     sock
+}
+
+/// A host for an error message: a missing one (the C's `NULL`) as glibc's
+/// `printf("%s")` shows it, `(null)`.
+pub(crate) fn host_or_null(host: Option<&str>) -> &str {
+    host.unwrap_or("(null)")
 }
 
 #[cfg(test)]

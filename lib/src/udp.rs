@@ -13,24 +13,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd};
 
 use nix::sys::socket::{self, ControlMessageOwned, MsgFlags, SockaddrStorage};
-use socket2::{Domain, SockAddr, Socket, Type};
+use socket2::{SockAddr, Socket};
 
 use crate::error::{err_quit, err_sys, OrDie};
-use crate::netdb::{first_socket, getaddrinfo, AddrInfo, Hints};
+use crate::netdb::{first_socket, getaddrinfo, host_or_null, AddrInfo, Hints};
 use crate::readline::fgets;
-use crate::{wrap, MAXLINE};
-
-/// `Socket` and `Bind` of the UDP servers (Figure 8.3,
-/// `udpcliserv/udpserv01.c`): a UDP socket of `domain` (`Domain::IPV4` or
-/// `Domain::IPV6`, [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html))
-/// bound ([`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html)) to
-/// that family's wildcard address (`INADDR_ANY`, `in6addr_any`) and `port`.
-/// Dies with `socket error` or `bind error: <strerror>`.
-pub fn bind_any(domain: Domain, port: u16) -> Socket {
-    let sockfd = wrap::socket(domain, Type::DGRAM);
-    wrap::bind(&sockfd, &wrap::wildcard_addr(domain, port));
-    sockfd
-}
+use crate::MAXLINE;
 
 /// [`recvfrom(2)`](https://man7.org/linux/man-pages/man2/recvfrom.2.html):
 /// one datagram into `buf` (the rest of a longer one is discarded) and the
@@ -76,6 +64,10 @@ pub fn sendto(sock: &Socket, buf: &[u8], to: &SockAddr) {
 /// There is no timeout: a lost request or reply blocks it in `recvfrom`
 /// forever (§8.6), and on an unconnected socket the ICMP port unreachable of
 /// a server that is not running never reaches it (§8.9).
+///
+/// A NUL byte in a line is data: the whole line is the datagram, and the
+/// whole reply is printed. The C sends `strlen(sendline)` bytes, the line
+/// up to its first NUL, and prints the reply up to its first NUL (`fputs`).
 pub fn dg_cli(input: &mut impl BufRead, sock: &Socket, servaddr: &SockAddr) {
     let mut sendline = Vec::new();
     let mut recvline = [0u8; MAXLINE];
@@ -104,7 +96,7 @@ fn lookup_datagram(what: &str, host: Option<&str>, serv: &str) -> Vec<AddrInfo> 
         socktype: libc::SOCK_DGRAM,
         ..Hints::default()
     };
-    let shown = host.unwrap_or("(null)");
+    let shown = host_or_null(host);
     getaddrinfo(host, Some(serv), hints)
         .unwrap_or_else(|e| err_quit(format!("{what} error for {shown}, {serv}: {e}")))
 }
@@ -125,7 +117,7 @@ pub fn udp_client(host: Option<&str>, serv: &str) -> (Socket, SockAddr) {
         (Ok(sock), Some(servaddr)) => (sock, servaddr),
         (Err(err), _) => err_sys(
             &err,
-            format!("udp_client error for {}, {serv}", host.unwrap_or("(null)")),
+            format!("udp_client error for {}, {serv}", host_or_null(host)),
         ),
         (Ok(_), None) => unreachable!("first_socket runs the setup of the socket it returns"),
     }
@@ -255,17 +247,6 @@ mod tests {
 
     fn sockaddr(text: &str) -> SockAddr {
         text.parse::<SocketAddr>().unwrap().into()
-    }
-
-    #[test]
-    fn bind_any_binds_the_wildcard_of_its_family() {
-        for (domain, wildcard) in [(Domain::IPV4, "0.0.0.0:0"), (Domain::IPV6, "[::]:0")] {
-            let sockfd = bind_any(domain, 0);
-            assert_eq!(sockfd.r#type().unwrap(), Type::DGRAM);
-            let local = sockfd.local_addr().unwrap().as_socket().unwrap();
-            assert_eq!(local.ip(), sockaddr(wildcard).as_socket().unwrap().ip());
-            assert_ne!(local.port(), 0);
-        }
     }
 
     #[test]

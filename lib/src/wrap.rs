@@ -122,25 +122,47 @@ pub fn read(fd: impl AsFd, buf: &mut [u8]) -> usize {
 
 /// [`inet_pton(3)`](https://man7.org/linux/man-pages/man3/inet_pton.3.html) for
 /// `AF_INET`, as the book's own copy in `libfree/inet_pton.c` parses it: four
-/// decimal parts of one to three digits, so `010.1.1.1` is 10.1.1.1 (glibc's
+/// decimal parts, each of any number of digits whose value stays at most
+/// 255, so `010.1.1.1` is 10.1.1.1 and `127.0.0.0001` is 127.0.0.1 (glibc's
 /// and Rust's parsers refuse leading zeros).
 pub fn inet_pton4(text: &str) -> Option<Ipv4Addr> {
     let mut octets = [0u8; 4];
     let mut parts = text.split('.');
     for octet in &mut octets {
         let part = parts.next()?;
-        if part.is_empty() || part.len() > 3 || !part.bytes().all(|b| b.is_ascii_digit()) {
+        if part.is_empty() {
             return None;
         }
-        *octet = part.parse().ok()?;
+        let mut value = 0u32;
+        for digit in part.bytes() {
+            if !digit.is_ascii_digit() {
+                return None;
+            }
+            value = value * 10 + u32::from(digit - b'0');
+            if value > 255 {
+                return None;
+            }
+        }
+        *octet = value as u8;
     }
     parts.next().is_none().then_some(Ipv4Addr::from(octets))
 }
 
 /// [`inet_pton(3)`](https://man7.org/linux/man-pages/man3/inet_pton.3.html) for
-/// `AF_INET6`.
+/// `AF_INET6`, as `libfree/inet_pton.c` parses it: hexadecimal groups and
+/// `::`, with a dotted IPv4 tail (`::ffff:127.0.0.1`) parsed by
+/// [`inet_pton4`], so that `::ffff:127.0.0.01` is accepted there too.
 pub fn inet_pton6(text: &str) -> Option<Ipv6Addr> {
-    text.parse().ok()
+    let Some((head, tail)) = text.rsplit_once(':').filter(|(_, tail)| tail.contains('.')) else {
+        return text.parse().ok();
+    };
+    let [a, b, c, d] = inet_pton4(tail)?.octets();
+    let groups = format!(
+        "{head}:{:x}:{:x}",
+        u16::from_be_bytes([a, b]),
+        u16::from_be_bytes([c, d])
+    );
+    groups.parse().ok()
 }
 
 /// The book's `Inet_pton(AF_INET, ...)`: dies with `inet_pton error for <text>`.
@@ -187,16 +209,44 @@ mod tests {
     fn inet_pton4_follows_the_books_libfree() {
         assert_eq!(inet_pton4("127.0.0.1"), Some(Ipv4Addr::LOCALHOST));
         assert_eq!(inet_pton4("010.1.1.1"), Some(Ipv4Addr::new(10, 1, 1, 1)));
+        // libfree limits a part's value, not its digits
+        assert_eq!(inet_pton4("127.0.0.0001"), Some(Ipv4Addr::LOCALHOST));
+        assert_eq!(
+            inet_pton4("0000255.1.1.1"),
+            Some(Ipv4Addr::new(255, 1, 1, 1))
+        );
         for bad in [
             "foo",
             "1.2.3",
             "1.2.3.4.5",
+            "1.2.3.4.",
             "256.1.1.1",
+            "1.2.3.0256",
             "1..2.3",
-            "1.2.3.0004",
+            "1.2.3.+4",
+            "99999999999999999999.1.1.1",
             "",
         ] {
             assert_eq!(inet_pton4(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn inet_pton6_parses_a_dotted_tail_as_libfree_does() {
+        let mapped = Some(Ipv4Addr::LOCALHOST.to_ipv6_mapped());
+        assert_eq!(inet_pton6("::ffff:127.0.0.1"), mapped);
+        assert_eq!(inet_pton6("::ffff:127.0.0.01"), mapped);
+        assert_eq!(inet_pton6("::1"), Some(Ipv6Addr::LOCALHOST));
+        assert_eq!(inet_pton6("::1.2.3.4"), "::102:304".parse().ok());
+        for bad in [
+            "1.2.3.4",
+            "::ffff:127.0.0.256",
+            "::ffff:1.2.3",
+            "1:2:3:4:5:6:7:1.2.3.4",
+            "::1.2.3.4:5",
+            "foo",
+        ] {
+            assert_eq!(inet_pton6(bad), None, "{bad}");
         }
     }
 }

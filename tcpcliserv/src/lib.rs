@@ -16,6 +16,11 @@
 //! `accept` retries a connection aborted before it was accepted
 //! (`ECONNABORTED`), where the C's raw `accept` in tcpserv03 and tcpserv04
 //! dies with `accept error`.
+//!
+//! The clients that call `str_cli` treat a NUL byte in a line as data and
+//! send the whole line. The C's `str_cli` sends `strlen(sendline)` bytes:
+//! the line up to its first NUL, without its newline, so it then waits for
+//! ever for an echo that cannot end.
 
 /// `sscanf(line, "%ld%ld", &arg1, &arg2) == 2`, the parse of the sum client
 /// and server (Figures 5.17 and 5.19): two decimal numbers, each after

@@ -13,8 +13,8 @@ use std::thread;
 
 use nix::sys::signal::Signal;
 use unp_tests::{
-    bin, children_of, client, connect, exchange, free_port, in_netns, proc_entries, proc_stat,
-    reset, server, wait_until, Proc, TIMEOUT,
+    asleep_in, bin, children_of, client, connect, exchange, free_port, in_netns, proc_entries,
+    proc_stat, reset, server, wait_until, Proc, TIMEOUT,
 };
 
 /// The servers that echo what they read.
@@ -387,21 +387,20 @@ fn five_children_ending_at_once_without_help() {
         for _ in 0..RUNS {
             let (srv, port) = start(name);
             five_connections(&port);
-            let mut last = None;
-            let mut same = 0;
-            wait_until("the counts to settle", || {
+            // Settled: every child has exited, and the server sleeps in
+            // accept(2) with no SIGCHLD left pending; no handler will run
+            // again, so the zombies left now stay.
+            wait_until("every child to exit and the server to rest", || {
                 let kids = children_of(srv.pid());
-                let now = (reaped(&srv).len(), kids.len());
-                let settled = kids.iter().all(|(_, state)| *state == 'Z') && now.0 + now.1 == 5;
-                same = if settled && last == Some(now) {
-                    same + 1
-                } else {
-                    0
-                };
-                last = Some(now);
-                same >= 10
+                kids.iter().all(|(_, state)| *state == 'Z')
+                    && reaped(&srv).len() + kids.len() == 5
+                    && asleep_in(srv.pid(), &[libc::SYS_accept, libc::SYS_accept4])
             });
-            let (got, zombies) = last.unwrap();
+            let zombies = zombies(srv.pid());
+            let got = 5 - zombies;
+            wait_until("a line for every child reaped", || {
+                reaped(&srv).len() == got
+            });
             assert!(got >= 1, "{name} reaped no child");
             missed.push(zombies);
         }

@@ -32,8 +32,11 @@ use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
+use nix::sys::resource::{getrlimit, setrlimit, Resource};
+
 use crate::{
-    bin, binary_data, blocked_in, connect, exchange, free_port, reset, wait_until, Proc, TIMEOUT,
+    bin, binary_data, blocked_in, connect, exchange, free_port, reset, socket_queues, wait_until,
+    Proc, TIMEOUT,
 };
 
 /// An echo server under test.
@@ -347,16 +350,8 @@ pub fn slow_reader(server: &EchoServer) {
 fn raise_fd_limit() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let mut lim = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: getrlimit and setrlimit only read or fill the struct we pass.
-        unsafe {
-            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 {
-                lim.rlim_cur = lim.rlim_max;
-                libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
-            }
+        if let Ok((_, hard)) = getrlimit(Resource::RLIMIT_NOFILE) {
+            let _ = setrlimit(Resource::RLIMIT_NOFILE, hard, hard);
         }
     });
 }
@@ -417,19 +412,6 @@ fn assert_serving(proc: &mut Proc, port: u16) {
     assert_running(proc);
     let mut client = connect(port);
     exchange(&mut client, b"ping\n", b"ping\n");
-}
-
-/// The bytes in `sock`'s receive queue not yet read and in its send queue
-/// not yet acknowledged: the `SIOCINQ` and `SIOCOUTQ` ioctls of
-/// [`tcp(7)`](https://man7.org/linux/man-pages/man7/tcp.7.html).
-pub fn socket_queues(sock: &impl AsRawFd) -> (usize, usize) {
-    let (mut unread, mut unacked): (libc::c_int, libc::c_int) = (0, 0);
-    // SAFETY: both ioctls write one int through the pointer given.
-    unsafe {
-        libc::ioctl(sock.as_raw_fd(), libc::FIONREAD, &mut unread);
-        libc::ioctl(sock.as_raw_fd(), libc::TIOCOUTQ, &mut unacked);
-    }
-    (unread as usize, unacked as usize)
 }
 
 /// Whether the connection of `sock` has stopped moving: data of ours that

@@ -5,14 +5,10 @@
 //!
 //! Build first: `cargo build -p tcpcliserv -p select -p nonblock`.
 
-use std::io::{Read, Write};
-use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::mpsc::channel;
-use std::thread;
 use std::time::{Duration, Instant};
 
-use unp_tests::{client, free_port, server};
+use unp_tests::{client, free_port, server, DelayProxy};
 
 /// Every `str_cli` of the book that a batch file goes through, in the
 /// book's order, with the chapter 5 stop-and-wait client first.
@@ -60,62 +56,16 @@ fn every_str_cli_echoes_a_batch_file_whole() {
     let _ = std::fs::remove_file(file);
 }
 
-/// A path with latency: a proxy on a free port that forwards each
-/// connection to `target`, every byte (and the end of file) delivered
-/// `delay` after it arrived, in each direction, with no limit on the bytes
-/// in flight: a long, fast pipe.
-fn delay_proxy(target: u16, delay: Duration) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    thread::spawn(move || {
-        for conn in listener.incoming() {
-            let Ok(conn) = conn else { continue };
-            let Ok(upstream) = TcpStream::connect(("127.0.0.1", target)) else {
-                continue;
-            };
-            for sock in [&conn, &upstream] {
-                sock.set_nodelay(true).unwrap();
-            }
-            let (conn2, upstream2) = (conn.try_clone().unwrap(), upstream.try_clone().unwrap());
-            thread::spawn(move || forward_late(conn, upstream, delay));
-            thread::spawn(move || forward_late(upstream2, conn2, delay));
-        }
-    });
-    port
-}
-
-/// Copy `from` to `to`, each chunk written `delay` after it was read; an
-/// empty chunk stands for the end of file, passed on as a FIN.
-fn forward_late(mut from: TcpStream, mut to: TcpStream, delay: Duration) {
-    let (queue, due) = channel::<(Instant, Vec<u8>)>();
-    let writer = thread::spawn(move || {
-        for (when, chunk) in due {
-            thread::sleep(when.saturating_duration_since(Instant::now()));
-            if chunk.is_empty() || to.write_all(&chunk).is_err() {
-                break;
-            }
-        }
-        let _ = to.shutdown(Shutdown::Write);
-    });
-    let mut buf = [0u8; 16384];
-    loop {
-        let n = from.read(&mut buf).unwrap_or(0);
-        if queue
-            .send((Instant::now() + delay, buf[..n].to_vec()))
-            .is_err()
-            || n == 0
-        {
-            break;
-        }
-    }
-    let _ = writer.join();
-}
-
 #[test]
 fn through_a_slow_path_stop_and_wait_is_far_slower() {
     let port = free_port();
     let _serv = server("tcpserv04", &[&port.to_string()], port);
-    let proxy = delay_proxy(port, Duration::from_millis(20));
+    // A path with latency: every byte (and the end of file) delivered 20 ms
+    // after it arrived, in each direction, with no limit on the bytes in
+    // flight: a long, fast pipe.
+    let delayed =
+        DelayProxy::start(([127, 0, 0, 1], port).into(), Duration::from_millis(20)).expect("proxy");
+    let proxy = delayed.addr().port();
     // 150 lines: stop-and-wait needs at least 150 round trips of 40 ms, 6 s;
     // the others fill the pipe and need a few round trips.
     let (file, text) = batch_file(150);

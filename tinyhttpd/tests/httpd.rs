@@ -2,7 +2,7 @@
 //! line, the original's port 4000. Its HTTP behaviour is checked with every
 //! model's in `conformance.rs`.
 
-use unp_tests::{client, connect, in_netns, Proc};
+use unp_tests::{assert_usage, connect, in_netns, skip_unless_root, Proc};
 
 use std::io::{Read, Write};
 
@@ -28,6 +28,9 @@ fn port_0_prints_the_port_chosen() {
 /// private network namespace, where it is free).
 #[test]
 fn no_argument_binds_port_4000() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     in_netns(
         r#"httpd > out &
 wait_listen 4000
@@ -44,12 +47,10 @@ cat out
 
 #[test]
 fn wrong_arguments_print_the_usage() {
-    for args in [&["1", "2"][..], &["port"], &["65536"]] {
-        client("httpd")
-            .args(args)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr("usage: httpd [port]\n");
-    }
+    let usage = "usage: httpd [port]";
+    assert_usage(&[
+        ("httpd", &["1", "2"], usage),
+        ("httpd", &["port"], usage),
+        ("httpd", &["65536"], usage),
+    ]);
 }

@@ -1,6 +1,11 @@
 //! Chapter 8 (udpcliserv/): UDP echo, lost datagrams, connected UDP, flow
 //! control. The programs are in `src/bin/`; this holds the one loop two of
 //! them share.
+//!
+//! The echo clients treat a NUL byte in a line as data: the datagram is
+//! the whole line and the whole reply is printed, where the C sends
+//! `strlen(sendline)` bytes and prints the reply with `fputs`, each up to
+//! the first NUL.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 

@@ -22,8 +22,9 @@
 
 use nix::net::if_::if_indextoname;
 use nix::sys::socket::{setsockopt, sockopt, MsgFlags};
-use socket2::{Domain, Socket};
-use unp::udp;
+use socket2::{Domain, SockAddr, Socket, Type};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use unp::{udp, wrap};
 
 /// Redefined from 4096, to see datagram truncation.
 const MAXLINE: usize = 20;
@@ -64,6 +65,8 @@ fn dg_echo(sockfd: &Socket) -> ! {
 
 fn main() {
     let (_, port) = unp::book_args("usage: udpserv01 [port]", 0, unp::SERV_PORT);
-    let sockfd = udp::bind_any(Domain::IPV4, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&sockfd, &SockAddr::from(servaddr));
     dg_echo(&sockfd);
 }

@@ -16,7 +16,11 @@
 //! (`SIOCGIFCONF`) returns IPv4 only on Linux, so the C fails in IPv6 with
 //! `get_ifi_info error`.
 
-use unp::udp;
+use nix::net::if_::InterfaceFlags;
+use nix::unistd::{getpid, ForkResult};
+use socket2::{SockAddr, Socket, Type};
+use unp::udp::{self, sock_set_port, sock_set_wild};
+use unp::{err_sys, sock_ntop, wrap, OrDie, MAXLINE};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +30,75 @@ fn main() {
         _ => unp::err_quit("usage: udpserv04 [ <host> ] <service or port>"),
     };
     // Only the family and the port were wanted.
-    unp::wrap::close(sockfd);
-    advio::serve_every_address(&udp::sock_set_wild(&sa));
+    wrap::close(sockfd);
+    let family = sa.domain();
+    let port = udp::sock_get_port(&sa).unwrap_or(0);
+    let wildaddr = sock_set_wild(&sa);
+
+    for ifi in nix::ifaddrs::getifaddrs().or_die("getifaddrs error") {
+        let Some(addr) = ifi.address.as_ref().and_then(udp::to_sockaddr) else {
+            continue;
+        };
+        if addr.domain() != family {
+            continue;
+        }
+        // bind the unicast address
+        let sockfd = wrap::socket(family, Type::DGRAM);
+        sockfd.set_reuse_address(true).or_die("setsockopt error");
+        let sa = sock_set_port(&addr, port);
+        wrap::bind(&sockfd, &sa);
+        println!("bound {}", sock_ntop(&sa));
+        // SAFETY: the server is single-threaded.
+        if let ForkResult::Child = unsafe { wrap::fork() } {
+            mydg_echo(&sockfd, &sa);
+        }
+
+        let brdaddr = ifi.broadcast.as_ref().and_then(udp::to_sockaddr);
+        if let (true, Some(brdaddr)) = (ifi.flags.contains(InterfaceFlags::IFF_BROADCAST), brdaddr)
+        {
+            // try to bind the broadcast address
+            let sockfd = wrap::socket(family, Type::DGRAM);
+            sockfd.set_reuse_address(true).or_die("setsockopt error");
+            let sa = sock_set_port(&brdaddr, port);
+            match sockfd.bind(&sa) {
+                Ok(()) => {}
+                Err(err) if err.raw_os_error() == Some(libc::EADDRINUSE) => {
+                    println!("EADDRINUSE: {}", sock_ntop(&sa));
+                    continue;
+                }
+                Err(err) => err_sys(&err, format!("bind error for {}", sock_ntop(&sa))),
+            }
+            println!("bound {}", sock_ntop(&sa));
+            // SAFETY: the server is single-threaded.
+            if let ForkResult::Child = unsafe { wrap::fork() } {
+                mydg_echo(&sockfd, &sa);
+            }
+        }
+    }
+
+    // bind the wildcard address
+    let sockfd = wrap::socket(family, Type::DGRAM);
+    sockfd.set_reuse_address(true).or_die("setsockopt error");
+    wrap::bind(&sockfd, &wildaddr);
+    println!("bound {}", sock_ntop(&wildaddr));
+    // SAFETY: the server is single-threaded.
+    if let ForkResult::Child = unsafe { wrap::fork() } {
+        mydg_echo(&sockfd, &wildaddr);
+    }
+}
+
+/// The child's echo loop (`mydg_echo`, Figure 22.17): every datagram is
+/// reported with the address it reached, then echoed.
+fn mydg_echo(sockfd: &Socket, myaddr: &SockAddr) -> ! {
+    let mut mesg = [0u8; MAXLINE];
+    loop {
+        let (n, cliaddr) = udp::recvfrom(sockfd, &mut mesg).or_die("recvfrom error");
+        println!(
+            "child {}, datagram from {}, to {}",
+            getpid(),
+            sock_ntop(&cliaddr),
+            sock_ntop(myaddr)
+        );
+        udp::sendto(sockfd, &mesg[..n], &cliaddr);
+    }
 }

@@ -8,7 +8,9 @@
 //!
 //! Differences from the C: the C's `CPU_VENDOR_OS` comes from configure;
 //! here the build's target triple stands in for it. A Rust `i16` is always
-//! 2 bytes, so the C's `sizeof(short)` branch cannot happen.
+//! 2 bytes, so the C's `sizeof(short)` branch cannot happen. An argument
+//! is refused with `usage: byteorder`, as every program here refuses
+//! arguments it does not take; the C ignores them.
 
 fn main() {
     if std::env::args().len() != 1 {

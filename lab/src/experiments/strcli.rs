@@ -15,10 +15,10 @@ use anyhow::{bail, Result};
 
 use super::{Lab, Step};
 use crate::config::{Config, Experiment};
-use crate::proxy::DelayProxy;
 use crate::report::{show, Chart, Section, Table};
 use crate::spawn::Spawned;
 use crate::svg::bar_chart;
+use unp_tests::DelayProxy;
 
 const EXP: &str = "strcli";
 

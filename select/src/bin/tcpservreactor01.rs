@@ -20,10 +20,10 @@
 //!
 //! Run: `tcpservreactor01 epoll` (port 9877) or `tcpservreactor01 poll <port>`.
 //!
-//! What the backends cost, measured with `cargo run --release --example
-//! echoload <port> 1 <idle> 2` (one client doing 64-byte round trips while
-//! `idle` connections stay open; loopback, a shared 2-core machine, so only
-//! the trend counts): the median round trip is 15, 31 and 210 µs with 10,
+//! What the backends cost (the lab's idle-connection experiment measures it:
+//! `cargo run --release -p lab -- --only idle`; one client doing 64-byte
+//! round trips while `idle` connections stay open; loopback, a shared
+//! 2-core machine, so only the trend counts): the median round trip is 15, 31 and 210 µs with 10,
 //! 100 and 1000 idle connections on select and on poll, 4.9 ms with 10 000
 //! on poll, and 13 µs throughout on epoll.
 

@@ -46,10 +46,10 @@ use nix::errno::Errno;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::sys::signal::{sigprocmask, SigHandler, SigSet, SigmaskHow, Signal};
 use nix::sys::socket::{recvfrom, sendto, MsgFlags, SockaddrStorage};
-use socket2::{Domain, Socket};
+use socket2::{Domain, SockAddr, Socket, Type};
+use std::net::{Ipv4Addr, SocketAddrV4};
 use unp::signal::{decimal, signal, write_in_handler};
-use unp::udp::bind_any;
-use unp::{book_args, OrDie, SERV_PORT};
+use unp::{book_args, wrap, OrDie, SERV_PORT};
 
 /// Size of the input queue.
 const QSIZE: usize = 8;
@@ -91,7 +91,9 @@ static SOCKFD: AtomicI32 = AtomicI32::new(-1);
 
 fn main() {
     let (_, port) = book_args("usage: udpserv01 [port]", 0, SERV_PORT);
-    let sockfd = bind_any(Domain::IPV4, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&sockfd, &SockAddr::from(servaddr));
     dg_echo(sockfd);
 }
 

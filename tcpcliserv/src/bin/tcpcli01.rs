@@ -9,7 +9,9 @@
 //! Run: `tcpserv01 &` then `tcpcli01 127.0.0.1` (port 9877), or with the
 //! port convention `tcpserv01 40000 &` and `tcpcli01 127.0.0.1 40000`.
 //!
-//! Differs from the C: the optional port argument; nothing else.
+//! Differs from the C: the optional port argument; a line holding a NUL
+//! byte is sent whole, where the C sends it up to the NUL (`strlen`) and
+//! then waits for ever for its echo (`unp::str_cli`).
 
 use socket2::{Domain, Type};
 use unp::tcp::tcpcli_args;

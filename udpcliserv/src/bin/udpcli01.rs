@@ -8,8 +8,9 @@
 //!
 //! Run: `udpcli01 <IPaddress> [port]` (default 9877) against `udpserv01`.
 //!
-//! Differences from the C: the optional port, and the reply is written
-//! whole, NUL bytes included (the C prints it as a C string).
+//! Differences from the C: the optional port, and a line holding a NUL
+//! byte is sent whole and its reply written whole, where the C sends and
+//! prints each up to the NUL (`strlen`, `fputs`).
 
 use socket2::{Domain, Type};
 use unp::wrap;

@@ -7,11 +7,14 @@
 //!
 //! Run: `udpserv01 [port]` (default 9877), then `udpcli01 127.0.0.1 [port]`.
 
-use socket2::Domain;
-use unp::udp;
+use socket2::{Domain, SockAddr, Type};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use unp::{udp, wrap};
 
 fn main() {
     let (_, port) = unp::book_args("usage: udpserv01 [port]", 0, unp::SERV_PORT);
-    let sockfd = udp::bind_any(Domain::IPV4, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&sockfd, &SockAddr::from(servaddr));
     udp::dg_echo(&sockfd);
 }

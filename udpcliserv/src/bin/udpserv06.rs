@@ -14,10 +14,14 @@
 //! `write(2)` and ends with `_exit`, where the C calls `printf` and `exit`,
 //! which are not async-signal-safe.
 
-use socket2::Domain;
+use socket2::{Domain, SockAddr, Type};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use unp::wrap;
 
 fn main() {
     let (_, port) = unp::book_args("usage: udpserv06 [port]", 0, unp::SERV_PORT);
-    let sockfd = unp::udp::bind_any(Domain::IPV4, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&sockfd, &SockAddr::from(servaddr));
     udpcliserv::dg_echo_count(&sockfd);
 }

@@ -13,12 +13,15 @@
 //! async-signal-safe (see `udpserv06`). The C sets the buffer inside its
 //! `dg_echo`; here `main` does, and the counting loop is `udpserv06`'s.
 
-use socket2::Domain;
-use unp::OrDie;
+use socket2::{Domain, SockAddr, Type};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use unp::{wrap, OrDie};
 
 fn main() {
     let (_, port) = unp::book_args("usage: udpserv07 [port]", 0, unp::SERV_PORT);
-    let sockfd = unp::udp::bind_any(Domain::IPV4, port);
+    let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&sockfd, &SockAddr::from(servaddr));
     sockfd
         .set_recv_buffer_size(220 * 1024)
         .or_die("setsockopt error");

@@ -21,7 +21,7 @@ use nix::errno::Errno;
 use nix::sys::select::{select, FdSet};
 use nix::sys::signal::{SigHandler, Signal};
 use nix::unistd::ForkResult;
-use socket2::{Domain, Type};
+use socket2::{Domain, SockAddr, Type};
 use unp::signal::{sig_chld_waitpid, signal};
 use unp::{udp, wrap, OrDie, LISTENQ, MAXLINE};
 
@@ -34,7 +34,9 @@ fn main() {
     wrap::bind(&listenfd, &servaddr);
     wrap::listen(&listenfd, LISTENQ);
 
-    let udpfd = udp::bind_any(Domain::IPV4, port);
+    let udpfd = wrap::socket(Domain::IPV4, Type::DGRAM);
+    let servaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port); // INADDR_ANY
+    wrap::bind(&udpfd, &SockAddr::from(servaddr));
 
     signal(Signal::SIGCHLD, SigHandler::Handler(sig_chld_waitpid));
 

@@ -1,4 +1,5 @@
-//! A delaying TCP proxy: the long, fat network of chapter 16 on loopback.
+//! A delaying TCP proxy: the long, fat network of chapter 16 on loopback,
+//! for the tests and the lab.
 //!
 //! Every byte that arrives on one side leaves on the other `one_way` later,
 //! in both directions, with no limit on bandwidth: a pipe of constant delay,

@@ -1,0 +1,81 @@
+//! Running a client to its end with `assert_cmd` (the `cmd` feature, for
+//! tests only): with a timeout, in a network namespace, or with wrong
+//! arguments.
+
+use crate::{bin, bin_dir, TIMEOUT};
+
+/// The program `name` as an `assert_cmd` command that fails after
+/// [`TIMEOUT`] instead of hanging.
+pub fn client(name: &str) -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(bin(name));
+    cmd.timeout(TIMEOUT);
+    cmd
+}
+
+/// Run the client `name` with `args` and `input` on its stdin, until it
+/// exits: its stderr must be `stderr` and its exit status 0. Returns its
+/// stdout, bytes as they came.
+pub fn run_client(name: &str, args: &[&str], input: &[u8], stderr: &str) -> Vec<u8> {
+    let out = client(name)
+        .args(args)
+        .write_stdin(input)
+        .output()
+        .expect("run");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        stderr,
+        "{name} stderr"
+    );
+    assert!(out.status.success(), "{name}: {:?}", out.status);
+    out.stdout
+}
+
+/// Each program of `cases`, run with its arguments, prints its usage line
+/// (given without the newline) on stderr, nothing on stdout, and exits 1:
+/// the book's `err_quit("usage: ...")`.
+pub fn assert_usage(cases: &[(&str, &[&str], &str)]) {
+    for (name, args, usage) in cases {
+        client(name)
+            .args(*args)
+            .assert()
+            .code(1)
+            .stdout("")
+            .stderr(format!("{usage}\n"));
+    }
+}
+
+/// Run `script` with bash in a private network namespace whose loopback is
+/// up, so the book's fixed ports (7, 13, 9877) are free; needs root: call
+/// [`skip_unless_root`](crate::skip_unless_root) first. The namespace has
+/// its own PID namespace too, so every process the script starts dies with
+/// it, even on a timeout. The workspace binaries are on `PATH`, and the
+/// script can call `wait_listen PORT` and `wait_udp PORT`, bounded waits on
+/// `/proc/net`.
+pub fn in_netns(script: &str) -> assert_cmd::Command {
+    let dir = bin_dir();
+    let prelude = format!(
+        r#"set -e
+ip link set lo up
+export PATH="{dir}:$PATH"
+wait_port() {{
+    local hex; hex=$(printf ':%04X' "$2")
+    for _ in $(seq 2000); do
+        awk -v p="$hex" -v s="$3" 'NR > 1 && substr($2, length($2) - 4) == p && $4 == s {{ f = 1 }} END {{ exit !f }}' \
+            "/proc/net/$1" "/proc/net/${{1}}6" && return 0
+        sleep 0.01
+    done
+    echo "timed out waiting for $1 port $2" >&2
+    return 1
+}}
+wait_listen() {{ wait_port tcp "$1" 0A; }}
+wait_udp() {{ wait_port udp "$1" 07; }}
+"#,
+        dir = dir.display()
+    );
+    let mut cmd = assert_cmd::Command::new("unshare");
+    cmd.args(["--net", "--pid", "--fork", "--kill-child", "--mount-proc"])
+        .args(["bash", "-c"])
+        .arg(prelude + script)
+        .timeout(TIMEOUT);
+    cmd
+}
