@@ -10,8 +10,8 @@ use socket2::{Domain, Socket, Type};
 use std::process::Command;
 
 use unp_tests::{
-    assert_udp_echoes, bin, client, free_port, in_netns, run_client, server, udp_server,
-    udp_socket, wait_until, Proc, TIMEOUT,
+    assert_udp_echoes, assert_usage, bin, client, free_port, in_netns, run_client, server,
+    skip_unless_root, udp_server, udp_socket, wait_until, Proc, TIMEOUT,
 };
 
 /// A UDP peer that answers `replies` datagrams with `answer(request)` and
@@ -141,6 +141,9 @@ fn mask_children(text: &str) -> String {
 
 #[test]
 fn udpserv03_binds_each_address_and_the_wildcard_gets_the_rest() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     let out = in_netns(
         "udpserv03
          echo to-lo | advio-udpcli01 127.0.0.1 9877
@@ -162,6 +165,9 @@ fn udpserv03_binds_each_address_and_the_wildcard_gets_the_rest() {
 
 #[test]
 fn udpserv04_does_the_same_in_ipv6_with_a_service_name() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     let out = in_netns(
         "udpserv04 ::1 echo
          daytimeudpcli3 ::1 echo; echo
@@ -382,6 +388,9 @@ fn daytimeudpcli3_and_4_peek_at_the_datagram_then_read_it() {
 
 #[test]
 fn the_book_ports_in_a_private_network_namespace() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     let out = in_netns(
         "udpserv04 127.0.0.1 echo >/dev/null
          echo one | advio-udpcli01 127.0.0.1
@@ -407,45 +416,35 @@ fn wrong_arguments_print_the_usage_line() {
         ("advio-udpcli02", "usage: udpcli <IPaddress> [port]"),
         ("advio-udpcli03", "usage: udpcli <IPaddress> [port]"),
     ] {
-        client(name).assert().code(1).stderr(format!("{usage}\n"));
-        client(name)
-            .args(["127.0.0.1", "x"])
-            .assert()
-            .code(1)
-            .stderr(format!("{usage}\n"));
-        client(name)
-            .arg("127.0.0.256")
-            .assert()
-            .code(1)
-            .stderr("inet_pton error for 127.0.0.256\n");
+        assert_usage([
+            (name, &[][..], usage),
+            (name, &["127.0.0.1", "x"], usage),
+            (name, &["127.0.0.256"], "inet_pton error for 127.0.0.256"),
+        ]);
     }
-    let peer_usage = "usage: a.out <hostname or IPaddress> <service or port#>\n";
-    for name in ["advio-daytimetcpcli", "daytimeudpcli3", "daytimeudpcli4"] {
-        client(name)
-            .arg("127.0.0.1")
-            .assert()
-            .code(1)
-            .stderr(peer_usage);
-    }
-    client("daytimeudpcli3")
-        .args(["127.0.0.1", "no-such-service"])
-        .assert()
-        .code(1)
-        .stderr("udp_client error for 127.0.0.1, no-such-service: Servname not supported for ai_socktype\n");
-    client("daytimeudpcli4")
-        .args(["127.0.0.1", "no-such-service"])
-        .assert()
-        .code(1)
-        .stderr("udp_connect error for 127.0.0.1, no-such-service: Servname not supported for ai_socktype\n");
-    client("udpserv04")
-        .assert()
-        .code(1)
-        .stderr("usage: udpserv04 [ <host> ] <service or port>\n");
-    for (name, usage) in [
-        ("advio-tcpserv02", "usage: tcpserv02 [port]\n"),
-        ("advio-udpserv01", "usage: udpserv01 [port]\n"),
-        ("udpserv03", "usage: udpserv03 [port]\n"),
-    ] {
-        client(name).args(["1", "2"]).assert().code(1).stderr(usage);
-    }
+    let peer_usage = "usage: a.out <hostname or IPaddress> <service or port#>";
+    let unknown = "127.0.0.1, no-such-service: Servname not supported for ai_socktype";
+    assert_usage([
+        ("advio-daytimetcpcli", &["127.0.0.1"][..], peer_usage),
+        ("daytimeudpcli3", &["127.0.0.1"], peer_usage),
+        ("daytimeudpcli4", &["127.0.0.1"], peer_usage),
+        (
+            "daytimeudpcli3",
+            &["127.0.0.1", "no-such-service"],
+            &format!("udp_client error for {unknown}"),
+        ),
+        (
+            "daytimeudpcli4",
+            &["127.0.0.1", "no-such-service"],
+            &format!("udp_connect error for {unknown}"),
+        ),
+        (
+            "udpserv04",
+            &[],
+            "usage: udpserv04 [ <host> ] <service or port>",
+        ),
+        ("advio-tcpserv02", &["1", "2"], "usage: tcpserv02 [port]"),
+        ("advio-udpserv01", &["1", "2"], "usage: udpserv01 [port]"),
+        ("udpserv03", &["1", "2"], "usage: udpserv03 [port]"),
+    ]);
 }

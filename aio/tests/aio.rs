@@ -10,7 +10,7 @@ use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use unp_tests::conformance::{self, EchoServer};
-use unp_tests::{bin, client, connect, exchange, proc_entries, reset, wait_until, TIMEOUT};
+use unp_tests::{assert_usage, bin, connect, exchange, proc_entries, reset, wait_until, TIMEOUT};
 
 fn async_server(name: &'static str) -> EchoServer {
     EchoServer {
@@ -189,15 +189,8 @@ fn deny_io_uring_setup() -> std::io::Result<()> {
 
 #[test]
 fn bad_arguments() {
-    for (name, usage) in [
-        ("aioserv01", "usage: aioserv01 [port]\n"),
-        ("uringserv01", "usage: uringserv01 [port]\n"),
-    ] {
-        client(name)
-            .args(["1", "2"])
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(usage);
-    }
+    assert_usage([
+        ("aioserv01", &["1", "2"][..], "usage: aioserv01 [port]"),
+        ("uringserv01", &["1", "2"], "usage: uringserv01 [port]"),
+    ]);
 }

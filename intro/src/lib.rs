@@ -10,7 +10,8 @@
 //!
 //! - The client's read loop (Figure 1.5) copies whatever each `read`
 //!   returns: TCP is a byte stream, so one 26-byte reply may take any
-//!   number of reads (Exercises 1.4 and 1.5 count them).
+//!   number of reads (Exercises 1.4 and 1.5 count them). It writes each
+//!   read whole, where the C's `fputs` stops at a NUL byte in the reply.
 //! - The servers set no `SO_REUSEADDR`: a server restarted at once may find
 //!   its port still held by the last one's connections in TIME_WAIT, and
 //!   die with `bind error: Address already in use`.

@@ -5,7 +5,10 @@
 use std::ffi::CString;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use unp_tests::{bin, client, free_port, in_netns, run_client, server};
+use unp_tests::{
+    assert_usage, bin, client, free_port, in_netns, run_client, server, skip_unless_root,
+    socket_queues, tcp_memory, wait_until,
+};
 
 /// Parse a daytime reply (`Thu Nov 26 21:56:32 2026\r\n`) as local time.
 fn parse_daytime(reply: &str) -> i64 {
@@ -88,17 +91,22 @@ fn daytimetcpcli2_counts_the_reads_of_daytimetcpsrv2s_single_bytes() {
     assert!(seen.iter().all(|n| (1..=26).contains(n)), "{seen:?}");
 }
 
-/// The counter counts arrivals: 26 bytes that arrive 50 ms apart take 26
-/// reads.
+/// The counter counts arrivals: 26 bytes sent one at a time, each once
+/// the client has read the one before (acknowledged, and no longer in its
+/// receive queue), take 26 reads.
 #[test]
 fn daytimetcpcli2_takes_one_read_per_byte_when_the_bytes_arrive_apart() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
     let peer = std::thread::spawn(move || {
         let (mut conn, _) = listener.accept().unwrap();
+        let client_end = (conn.peer_addr().unwrap(), conn.local_addr().unwrap());
         for byte in b"Thu Nov 26 21:56:32 2026\r\n" {
             std::io::Write::write_all(&mut conn, &[*byte]).unwrap();
-            std::thread::sleep(std::time::Duration::from_millis(50));
+            wait_until("the client to read the byte", || {
+                socket_queues(&conn).1 == 0
+                    && tcp_memory(client_end.0, client_end.1).is_some_and(|mem| mem.unread == 0)
+            });
         }
     });
     let out = stdout_of("daytimetcpcli2", &["127.0.0.1", &port]);
@@ -152,56 +160,44 @@ fn byteorder_prints_the_target_and_its_byte_order() {
 
 #[test]
 fn bad_arguments_print_the_usage_line() {
-    for name in [
+    let clients = [
         "daytimetcpcli",
         "daytimetcpcli1",
         "daytimetcpcli2",
         "daytimetcpcli3",
         "daytimetcpcliv6",
-    ] {
-        client(name)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr("usage: a.out <IPaddress> [port]\n");
-        client(name)
-            .args(["127.0.0.1", "not-a-port"])
-            .assert()
-            .code(1)
-            .stderr("usage: a.out <IPaddress> [port]\n");
-    }
-    for name in [
+    ];
+    let servers = [
         "daytimetcpsrv",
         "daytimetcpsrv1",
         "daytimetcpsrv2",
         "daytimetcpsrv3",
         "daytimetcpsrvv6",
-    ] {
-        client(name)
-            .args(["1", "2"])
-            .assert()
-            .code(1)
-            .stderr(format!("usage: {name} [port]\n"));
-    }
-    client("byteorder")
-        .arg("x")
-        .assert()
-        .code(1)
-        .stderr("usage: byteorder\n");
+    ];
+    let client_args: [&[&str]; 2] = [&[], &["127.0.0.1", "not-a-port"]];
+    assert_usage(
+        clients.iter().flat_map(|name| {
+            client_args.map(|args| (*name, args, "usage: a.out <IPaddress> [port]"))
+        }),
+    );
+    assert_usage(
+        servers
+            .iter()
+            .map(|name| (*name, &["1", "2"][..], format!("usage: {name} [port]"))),
+    );
+    assert_usage([("byteorder", &["x"][..], "usage: byteorder")]);
 }
 
 #[test]
 fn an_unparsable_address_is_an_inet_pton_error() {
-    client("daytimetcpcli")
-        .arg("foo")
-        .assert()
-        .code(1)
-        .stderr("inet_pton error for foo\n");
-    client("daytimetcpcliv6")
-        .arg("127.0.0.1")
-        .assert()
-        .code(1)
-        .stderr("inet_pton error for 127.0.0.1\n");
+    assert_usage([
+        ("daytimetcpcli", &["foo"][..], "inet_pton error for foo"),
+        (
+            "daytimetcpcliv6",
+            &["127.0.0.1"],
+            "inet_pton error for 127.0.0.1",
+        ),
+    ]);
 }
 
 #[test]
@@ -230,6 +226,9 @@ fn a_port_in_use_is_address_already_in_use() {
 /// a private network namespace.
 #[test]
 fn the_books_command_lines_work_on_the_books_ports() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     let out = in_netns(
         "daytimetcpsrv & wait_listen 13
          daytimetcpcli 127.0.0.1
@@ -249,6 +248,9 @@ fn the_books_command_lines_work_on_the_books_ports() {
 /// Port 13 is privileged: without root, bind fails as in C.
 #[test]
 fn port_13_without_root_is_permission_denied() {
+    if skip_unless_root("setpriv") {
+        return;
+    }
     let srv = bin("daytimetcpsrv");
     in_netns(&format!(
         "setpriv --reuid=65534 --regid=65534 --clear-groups {}",

@@ -4,64 +4,119 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The experiments, in the order they run and appear in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Experiment {
-    /// Echo throughput and latency of every echo server, tokio included.
-    Echo,
-    /// Latency of one connection while many idle ones are held.
-    Idle,
-    /// Figure 30.1: CPU time of every chapter 30 server design.
-    Fig30,
-    /// Chapter 16: a file copied by each str_cli through a delaying proxy.
-    StrCli,
-}
+use crate::experiments;
 
-impl Experiment {
-    pub const ALL: [Experiment; 4] = [
-        Experiment::Echo,
-        Experiment::Idle,
-        Experiment::Fig30,
-        Experiment::StrCli,
-    ];
-
-    /// The name `--only` takes, also the `experiment` column of the CSV.
-    pub fn name(self) -> &'static str {
-        match self {
-            Experiment::Echo => "echo",
-            Experiment::Idle => "idle",
-            Experiment::Fig30 => "fig30",
-            Experiment::StrCli => "strcli",
-        }
-    }
-}
-
-pub const USAGE: &str = "\
-usage: lab [--full] [--only echo,idle,fig30,strcli] [--servers NAME,...] [options]
+/// The usage and help text, with the experiments of [`experiments::all`]
+/// and the defaults of [`Config::quick`] and [`Config::full`].
+pub fn usage() -> String {
+    let (quick, full) = (Config::quick(), Config::full());
+    let names: Vec<&str> = experiments::all().iter().map(|e| e.name()).collect();
+    let mut text = format!(
+        "usage: lab [--full] [--only {}] [--servers NAME,...] [options]
+       lab --readme DIR
 
 Measures every I/O model and server design of the workspace on this machine
 and writes results/<timestamp>/ (report.md, measurements.csv, charts) under
-the workspace root, with results/latest pointing at it.
+the workspace root, with results/latest pointing at it; then prints the report.
+Run it from a release build (cargo run --release -p lab) on an idle machine.
 
-  --full             longer points and more repeats (default: quick, a few minutes)
-  --only LIST        run only these experiments: echo, idle, fig30, strcli
+Experiments:
+",
+        names.join(",")
+    );
+    for e in experiments::all() {
+        text += &format!("  {:<8} {}\n", e.name(), e.about());
+    }
+    let ms = |d: Duration| d.as_secs_f64();
+    text += &format!(
+        "
+Options:
+  --full             longer points and more repeats (default: quick)
+  --only LIST        run only these experiments
   --servers LIST     only the servers or clients whose name contains one of these
-  --repeats N        repeats of every point (quick 3, full 5)
-  --seconds S        measured seconds per echo point (quick 0.5, full 3)
-  --conns LIST       echo connection counts (default 1,10,100,1000)
-  --idle LIST        idle connection counts (default 10,100,1000,10000)
-  --loops N          connections per chapter 30 client child (quick 200, full 1000 as the book)
-  --lines N          lines of the chapter 16 file (quick 500, full 2000 as the book)
-  --rtt-ms N         round-trip time of the chapter 16 proxy (quick 10, full 20)
-  --cpus S,L         CPU for the servers, CPU for the load generators and clients (default 0,1)
+  --repeats N        repeats of every point (quick {}, full {})
+  --seconds S        measured seconds per echo point (quick {}, full {})
+  --conns LIST       echo connection counts (default {})
+  --idle LIST        idle connection counts (default {})
+  --loops N          connections per chapter 30 client child (quick {}, full {})
+  --lines N          lines of the chapter 16 file (quick {}, full {})
+  --rtt-ms N         round-trip time of the chapter 16 proxy (quick {}, full {})
+  --cpus S,L         CPU for the servers, CPU for the load generators and clients (default {},{})
   --out DIR          write into DIR instead of results/<timestamp>/
-  --no-build         do not build the workspace's binaries first";
+  --no-build         do not build the binaries nor install perf first
+  --readme DIR       rewrite the README's lab summary from the run written in DIR, and stop
+
+Two short runs (about a minute each):
+  cargo run --release -p lab -- --only echo --servers epoll,uring --conns 100 --repeats 1
+  cargo run --release -p lab -- --only idle,strcli --idle 10,1000 --repeats 1 --lines 100",
+        quick.repeats,
+        full.repeats,
+        ms(quick.measure),
+        ms(full.measure),
+        list(&quick.conns),
+        list(&quick.idle_conns),
+        quick.client_loops,
+        full.client_loops,
+        quick.strcli_lines,
+        full.strcli_lines,
+        quick.strcli_rtt.as_millis(),
+        full.strcli_rtt.as_millis(),
+        quick.server_cpu,
+        quick.load_cpu,
+    );
+    text
+}
+
+fn list(values: &[usize]) -> String {
+    values
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// What a debug build of the lab does, whose figures would mean nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DebugBuild {
+    /// A release build (or `LAB_DEBUG=1`, for the lab's own tests): measure.
+    Measure,
+    /// Run under cargo: run `cargo` with these arguments instead, a
+    /// release build of the same command.
+    Rerun(Vec<String>),
+    /// Not under cargo: stop with this message, which names the command.
+    Stop(String),
+}
+
+/// The environment variable that lets a debug build measure.
+pub const ALLOW_DEBUG: &str = "LAB_DEBUG";
+
+impl DebugBuild {
+    /// What to do, for a `debug` build given `args`, run by cargo or not.
+    pub fn decide(debug: bool, allowed: bool, under_cargo: bool, args: &[String]) -> DebugBuild {
+        if !debug || allowed {
+            return DebugBuild::Measure;
+        }
+        let mut cargo: Vec<String> = ["run", "--release", "-p", "lab"].map(String::from).into();
+        if !args.is_empty() {
+            cargo.push("--".into());
+            cargo.extend(args.iter().cloned());
+        }
+        match under_cargo {
+            true => DebugBuild::Rerun(cargo),
+            false => DebugBuild::Stop(format!(
+                "lab: this is a debug build, whose figures would mean nothing: run `cargo {}`",
+                cargo.join(" ")
+            )),
+        }
+    }
+}
 
 /// Everything a run does.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub full: bool,
-    pub only: Vec<Experiment>,
+    /// The names of the experiments to run, in report order.
+    pub only: Vec<&'static str>,
     /// Name fragments: a subject runs if its name contains one of them.
     pub servers: Option<Vec<String>>,
     pub repeats: usize,
@@ -83,6 +138,8 @@ pub struct Config {
     pub strcli_lines: usize,
     pub strcli_rtt: Duration,
     pub out: Option<PathBuf>,
+    /// `--readme DIR`: only rewrite the README's summary from that run.
+    pub readme: Option<PathBuf>,
     pub build: bool,
     pub server_cpu: usize,
     pub load_cpu: usize,
@@ -94,7 +151,7 @@ impl Config {
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         Config {
             full: false,
-            only: Experiment::ALL.to_vec(),
+            only: experiments::all().iter().map(|e| e.name()).collect(),
             servers: None,
             repeats: 3,
             warmup: Duration::from_millis(200),
@@ -110,6 +167,7 @@ impl Config {
             strcli_lines: 500,
             strcli_rtt: Duration::from_millis(10),
             out: None,
+            readme: None,
             build: true,
             server_cpu: 0,
             load_cpu: usize::from(cpus > 1),
@@ -148,12 +206,12 @@ impl Config {
                 continue;
             }
             if arg == "-h" || arg == "--help" {
-                return Err(USAGE.into());
+                return Err(usage());
             }
             let value = it
                 .next()
-                .ok_or_else(|| format!("{arg} needs a value\n{USAGE}"))?;
-            let bad = || format!("bad value for {arg}: {value}\n{USAGE}");
+                .ok_or_else(|| format!("{arg} needs a value\n{}", usage()))?;
+            let bad = || format!("bad value for {arg}: {value}\n{}", usage());
             let list = || -> Result<Vec<usize>, String> {
                 value
                     .split(',')
@@ -166,9 +224,8 @@ impl Config {
                     cfg.only = value
                         .split(',')
                         .map(|name| {
-                            Experiment::ALL
-                                .into_iter()
-                                .find(|e| e.name() == name.trim())
+                            experiments::by_name(name.trim())
+                                .map(|e| e.name())
                                 .ok_or_else(bad)
                         })
                         .collect::<Result<_, _>>()?;
@@ -194,21 +251,30 @@ impl Config {
                     _ => return Err(bad()),
                 },
                 "--out" => cfg.out = Some(PathBuf::from(value)),
-                _ => return Err(format!("unknown option {arg}\n{USAGE}")),
+                "--readme" => cfg.readme = Some(PathBuf::from(value)),
+                _ => return Err(format!("unknown option {arg}\n{}", usage())),
             }
         }
-        cfg.only = Experiment::ALL
-            .into_iter()
-            .filter(|e| cfg.only.contains(e))
+        cfg.only = experiments::all()
+            .iter()
+            .map(|e| e.name())
+            .filter(|name| cfg.only.contains(name))
             .collect();
         if cfg.conns.contains(&0) {
-            return Err(format!("--conns: every count must be at least 1\n{USAGE}"));
+            return Err(format!(
+                "--conns: every count must be at least 1\n{}",
+                usage()
+            ));
         }
         Ok(cfg)
     }
 
-    pub fn runs(&self, e: Experiment) -> bool {
-        self.only.contains(&e)
+    /// `1 repeat`, `3 repeats`: for the report's sentences.
+    pub fn repeats_text(&self) -> String {
+        match self.repeats {
+            1 => "1 repeat".into(),
+            n => format!("{n} repeats"),
+        }
     }
 
     /// Whether `--servers` lets `name` run.
@@ -239,7 +305,7 @@ mod tests {
     #[test]
     fn filters_and_numbers_are_read() {
         let cfg = Config::parse(&args("--only idle,echo --servers epoll,uring --repeats 2 --seconds 0.5 --conns 1,100 --cpus 1,0 --no-build")).unwrap();
-        assert_eq!(cfg.only, vec![Experiment::Echo, Experiment::Idle]);
+        assert_eq!(cfg.only, vec!["echo", "idle"]);
         assert!(
             cfg.wants("tcpservepoll02")
                 && cfg.wants("uringserv01")
@@ -249,6 +315,47 @@ mod tests {
         assert_eq!(cfg.conns, vec![1, 100]);
         assert_eq!((cfg.server_cpu, cfg.load_cpu, cfg.build), (1, 0, false));
         assert!(Config::quick().wants("anything"));
+    }
+
+    #[test]
+    fn a_debug_build_reruns_in_release_or_stops() {
+        let a = args("--only echo");
+        assert_eq!(
+            DebugBuild::decide(false, false, true, &a),
+            DebugBuild::Measure
+        );
+        assert_eq!(
+            DebugBuild::decide(true, true, false, &a),
+            DebugBuild::Measure
+        );
+        assert_eq!(
+            DebugBuild::decide(true, false, true, &a),
+            DebugBuild::Rerun(args("run --release -p lab -- --only echo"))
+        );
+        assert_eq!(
+            DebugBuild::decide(true, false, false, &[]),
+            DebugBuild::Stop("lab: this is a debug build, whose figures would mean nothing: run `cargo run --release -p lab`".into())
+        );
+    }
+
+    #[test]
+    fn help_lists_every_experiment_and_its_short_runs_parse() {
+        let help = usage();
+        for e in experiments::all() {
+            assert!(
+                help.contains(&format!("  {:<8} {}", e.name(), e.about())),
+                "{help}"
+            );
+        }
+        let examples: Vec<&str> = help
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("cargo run --release -p lab -- "))
+            .collect();
+        assert_eq!(examples.len(), 2, "{help}");
+        for example in examples {
+            let cfg = Config::parse(&args(example)).unwrap();
+            assert_eq!(cfg.repeats, 1, "{example}: short");
+        }
     }
 
     #[test]
@@ -263,8 +370,8 @@ mod tests {
             "--bogus 1",
         ] {
             let err = Config::parse(&args(bad)).unwrap_err();
-            assert!(err.ends_with(USAGE), "{bad}: {err}");
+            assert!(err.ends_with(&usage()), "{bad}: {err}");
         }
-        assert_eq!(Config::parse(&args("--help")).unwrap_err(), USAGE);
+        assert_eq!(Config::parse(&args("--help")).unwrap_err(), usage());
     }
 }

@@ -13,17 +13,23 @@
 //! 4. Figure 30.1: CPU time of every chapter 30 server design under the book's client;
 //! 5. chapter 16's str_cli timings through a delaying proxy.
 //!
+//! Each experiment implements [`experiments::Experiment`] and is listed in
+//! [`experiments::all`]; adding one is a module and a line there.
+//!
 //! Modules: [`loadgen`] (the generator and its protocol), [`spawn`] (child
 //! processes in their own process groups, pinned), [`procfs`] (CPU and
-//! memory of a process group), [`stats`], [`report`] and [`svg`] (the
-//! output), [`experiments`]; the delaying proxy is the harness's
+//! memory of a process group), [`perf`] (system calls and profiles),
+//! [`stats`], [`report`], [`svg`] and [`readme`] (the output),
+//! [`experiments`]; the delaying proxy is the harness's
 //! `unp_tests::DelayProxy`.
 
 pub mod config;
 pub mod experiments;
 pub mod loadgen;
+pub mod perf;
 pub mod procfs;
 pub mod progress;
+pub mod readme;
 pub mod report;
 pub mod spawn;
 pub mod stats;

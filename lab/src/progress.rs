@@ -11,6 +11,12 @@ pub struct Progress {
     tty: bool,
 }
 
+/// Write `text` and a newline on stderr. A closed stderr (`lab 2>&1 | head`)
+/// silences the lab; it does not stop it (`eprintln!` would panic).
+pub fn say(text: impl std::fmt::Display) {
+    let _ = writeln!(io::stderr(), "{text}");
+}
+
 /// `1h02m`, `3m05s`, `42s`.
 pub fn minutes(d: Duration) -> String {
     let s = d.as_secs();
@@ -76,9 +82,9 @@ impl Progress {
     /// Clear the bar before other output.
     pub fn finish(&self) {
         if self.tty {
-            eprint!("\r\x1b[2K");
+            let _ = write!(io::stderr(), "\r\x1b[2K");
         }
-        eprintln!("lab: done in {}", minutes(self.start.elapsed()));
+        say(format!("lab: done in {}", minutes(self.start.elapsed())));
     }
 }
 

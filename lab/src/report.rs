@@ -20,7 +20,7 @@ pub struct Sample {
     pub param: u64,
     pub repeat: usize,
     /// The metric with its unit in the name: `rt_per_s`, `p50_us`, ...
-    pub metric: &'static str,
+    pub metric: String,
     pub value: f64,
 }
 
@@ -54,7 +54,7 @@ impl Results {
             subject: subject.to_owned(),
             param,
             repeat,
-            metric,
+            metric: metric.to_owned(),
             value,
         });
     }
@@ -119,12 +119,58 @@ impl Results {
                 csv_field(&s.subject),
                 s.param,
                 s.repeat,
-                csv_field(s.metric),
+                csv_field(&s.metric),
                 s.value
             );
         }
         out
     }
+}
+
+impl Results {
+    /// The samples of a `measurements.csv` written by [`Results::to_csv`];
+    /// rows of experiments this lab does not know are left out.
+    pub fn from_csv(text: &str) -> Result<Results, String> {
+        let mut results = Results::default();
+        for (i, line) in text.lines().enumerate().skip(1) {
+            let bad = || format!("measurements.csv line {}: {line:?}", i + 1);
+            let fields = csv_split(line);
+            let [experiment, subject, param, repeat, metric, value] = &fields[..] else {
+                return Err(bad());
+            };
+            let Some(experiment) = crate::experiments::by_name(experiment) else {
+                continue;
+            };
+            results.samples.push(Sample {
+                experiment: experiment.name(),
+                subject: subject.clone(),
+                param: param.parse().map_err(|_| bad())?,
+                repeat: repeat.parse().map_err(|_| bad())?,
+                metric: metric.clone(),
+                value: value.parse().map_err(|_| bad())?,
+            });
+        }
+        Ok(results)
+    }
+}
+
+/// The fields of one CSV line as [`csv_field`] writes them.
+fn csv_split(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let (mut quoted, mut chars) = (false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        let field = fields.last_mut().expect("one field at least");
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            _ => field.push(c),
+        }
+    }
+    fields
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
@@ -204,6 +250,49 @@ pub fn num(v: f64) -> String {
     short_number(v)
 }
 
+/// Whether this run met a target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    Met,
+    NotMet,
+    /// A figure the target needs was not measured in this run.
+    NotMeasured,
+}
+
+impl Verdict {
+    /// `Some(true)` met, `Some(false)` not met, `None` not measured.
+    pub fn of(ok: Option<bool>) -> Verdict {
+        match ok {
+            Some(true) => Verdict::Met,
+            Some(false) => Verdict::NotMet,
+            None => Verdict::NotMeasured,
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Verdict::Met => "met",
+            Verdict::NotMet => "not met",
+            Verdict::NotMeasured => NOT_MEASURED,
+        })
+    }
+}
+
+/// What a report says of a figure this run did not produce.
+pub const NOT_MEASURED: &str = "not measured in this run";
+
+/// One of the project's targets, with this run's figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    /// The goal, with its units.
+    pub goal: String,
+    /// This run's figures, with their units, or [`NOT_MEASURED`].
+    pub figures: String,
+    pub verdict: Verdict,
+}
+
 /// A chart, with the file name it is written to.
 pub struct Chart {
     pub file: String,
@@ -281,6 +370,14 @@ mod tests {
         );
         assert_eq!(lines[2], "echo,\"a,b\",1,2,p50_us,7");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        r.add("nosuch", "x", 0, 0, "m", 1.0);
+        let back = Results::from_csv(&r.to_csv()).unwrap();
+        assert_eq!(
+            back.samples,
+            r.samples[..2],
+            "the unknown experiment is left out"
+        );
+        assert!(Results::from_csv("header\necho,x,1\n").is_err());
     }
 
     #[test]

@@ -17,6 +17,10 @@ use nix::sys::signal::{killpg, SigSet, Signal};
 use nix::unistd::Pid;
 use unp_tests::Proc;
 
+/// How long a child that closed its stdout or stdin may take to exit, for
+/// its status and last words to make the error message.
+const EXIT_GRACE: Duration = Duration::from_secs(2);
+
 /// The process groups alive right now, killed if the lab is interrupted.
 static LIVE_GROUPS: Mutex<Vec<i32>> = Mutex::new(Vec::new());
 
@@ -122,10 +126,11 @@ impl Spawned {
         }
     }
 
-    /// Why the process is of no more use: its exit status and stderr.
-    fn failure(&mut self, what: &str) -> anyhow::Error {
-        // An exited process has its last words collected within a second.
-        let status = match self.proc.wait_exit_within(Duration::ZERO) {
+    /// Why the process is of no more use: its exit status (waiting at most
+    /// `grace` for it: a process that closed its stdout is on its way out)
+    /// and stderr.
+    fn failure(&mut self, what: &str, grace: Duration) -> anyhow::Error {
+        let status = match self.proc.wait_exit_within(grace) {
             Ok(status) => format!("exited ({status})"),
             Err(_) => "still running".into(),
         };
@@ -140,8 +145,8 @@ impl Spawned {
     pub fn next_line(&mut self, timeout: Duration) -> Result<String> {
         match self.proc.next_line(timeout) {
             Ok(Some(line)) => Ok(line),
-            Ok(None) => Err(self.failure("closed its stdout")),
-            Err(_) => Err(self.failure(&format!("said nothing for {timeout:?}"))),
+            Ok(None) => Err(self.failure("closed its stdout", EXIT_GRACE)),
+            Err(_) => Err(self.failure(&format!("said nothing for {timeout:?}"), Duration::ZERO)),
         }
     }
 
@@ -155,7 +160,11 @@ impl Spawned {
             match self.proc.next_line(left) {
                 Ok(Some(line)) => lines.push(line),
                 Ok(None) => return Ok(lines),
-                Err(_) => return Err(self.failure(&format!("still writing after {timeout:?}"))),
+                Err(_) => {
+                    return Err(
+                        self.failure(&format!("still writing after {timeout:?}"), Duration::ZERO)
+                    )
+                }
             }
         }
     }
@@ -167,7 +176,7 @@ impl Spawned {
             .write_stdin(format!("{line}\n").as_bytes())
             .is_err()
         {
-            return Err(self.failure("closed its stdin"));
+            return Err(self.failure("closed its stdin", EXIT_GRACE));
         }
         Ok(())
     }

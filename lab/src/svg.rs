@@ -3,17 +3,72 @@
 
 use std::fmt::Write;
 
-/// One line of a line chart.
+use crate::stats::Spread;
+
+/// One line of a line chart: the medians, and the min–max of the repeats
+/// at each point.
 pub struct Series {
     pub name: String,
     pub points: Vec<(f64, f64)>,
+    /// `(x, min, max)`: drawn as a bar across the point.
+    pub spread: Vec<(f64, f64, f64)>,
+}
+
+impl Series {
+    /// The series `name` over `xs`, from the spread of the repeats at each.
+    pub fn of(name: &str, xs: &[usize], spread: impl Fn(u64) -> Option<Spread>) -> Series {
+        let measured: Vec<(f64, Spread)> = xs
+            .iter()
+            .filter_map(|&x| Some((x as f64, spread(x as u64)?)))
+            .collect();
+        Series {
+            name: name.to_owned(),
+            points: measured.iter().map(|(x, s)| (*x, s.median)).collect(),
+            spread: measured.iter().map(|(x, s)| (*x, s.min, s.max)).collect(),
+        }
+    }
 }
 
 const WIDTH: f64 = 860.0;
+/// Colours far apart in hue, neighbours most of all.
 const PALETTE: [&str; 12] = [
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#393b79", "#637939",
+    "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+    "#7f7f7f", "#bcbd22", "#393b79", "#637939",
 ];
+/// Line patterns: solid, dashed, dotted, dash-dot; with [`MARKERS`] and the
+/// palette no two of twelve lines look alike.
+const DASHES: [&str; 4] = ["", "9 4", "2 3", "9 3 2 3"];
+/// Point markers: circle, square, triangle.
+const MARKERS: usize = 3;
+
+/// The marker `kind` at (`x`, `y`) in `colour`.
+fn marker(kind: usize, x: f64, y: f64, colour: &str) -> String {
+    match kind % MARKERS {
+        0 => format!(r#"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{colour}"/>"#),
+        1 => format!(
+            r#"<rect x="{:.1}" y="{:.1}" width="7" height="7" fill="{colour}"/>"#,
+            x - 3.5,
+            y - 3.5
+        ),
+        _ => format!(
+            r#"<polygon points="{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}" fill="{colour}"/>"#,
+            x,
+            y - 4.5,
+            x - 4.0,
+            y + 3.5,
+            x + 4.0,
+            y + 3.5
+        ),
+    }
+}
+
+/// An axis label, saying so when the scale is logarithmic.
+fn axis_label(label: &str, log: bool) -> String {
+    match log {
+        true => escape(&format!("{label} (logarithmic scale)")),
+        false => escape(label),
+    }
+}
 
 /// Text safe inside SVG: the five XML specials escaped.
 pub fn escape(text: &str) -> String {
@@ -155,7 +210,10 @@ pub fn line_chart(
     let (left, right, top, bottom) = (80.0, WIDTH - legend.max(150.0), 40.0, height - 60.0);
     let all = || series.iter().flat_map(|s| s.points.iter());
     let x = Axis::new(all().map(|p| p.0), log_x, left, right);
-    let y = Axis::new(all().map(|p| p.1), log_y, bottom, top);
+    let extremes = series
+        .iter()
+        .flat_map(|s| s.spread.iter().flat_map(|&(_, lo, hi)| [lo, hi]));
+    let y = Axis::new(all().map(|p| p.1).chain(extremes), log_y, bottom, top);
     let mut out = String::new();
     header(&mut out, height, title);
     for &t in &y.ticks {
@@ -179,25 +237,37 @@ pub fn line_chart(
         cx = (left + right) / 2.0,
         xl = bottom + 42.0,
         cy = (top + bottom) / 2.0,
-        xlab = escape(x_label),
-        ylab = escape(y_label)
+        xlab = axis_label(x_label, log_x),
+        ylab = axis_label(y_label, log_y)
     );
     for (i, s) in series.iter().enumerate() {
         let colour = PALETTE[i % PALETTE.len()];
-        // Every other line dashed, so that one lying on another still shows.
-        let dash = if i % 2 == 1 {
-            r#" stroke-dasharray="7 4""#
-        } else {
-            ""
+        let dash = match DASHES[i % DASHES.len()] {
+            "" => String::new(),
+            pattern => format!(r#" stroke-dasharray="{pattern}""#),
+        };
+        let drawable = |vx: f64, vy: f64| {
+            vx.is_finite() && vy.is_finite() && (!log_x || vx > 0.0) && (!log_y || vy > 0.0)
         };
         let pts: Vec<(f64, f64)> = s
             .points
             .iter()
-            .filter(|p| {
-                p.0.is_finite() && p.1.is_finite() && (!log_x || p.0 > 0.0) && (!log_y || p.1 > 0.0)
-            })
+            .filter(|p| drawable(p.0, p.1))
             .map(|&(vx, vy)| (x.pos(vx), y.pos(vy)))
             .collect();
+        for &(vx, lo, hi) in &s.spread {
+            if hi > lo && drawable(vx, lo) && drawable(vx, hi) {
+                // Side by side, so that the bars of one x do not hide each other.
+                let dodge = (i as f64 - (series.len() as f64 - 1.0) / 2.0) * 3.0;
+                let (px, top_y, bottom_y) = (x.pos(vx) + dodge, y.pos(hi), y.pos(lo));
+                let _ = writeln!(
+                    out,
+                    r#"<path d="M{a:.1},{top_y:.1}H{b:.1}M{px:.1},{top_y:.1}V{bottom_y:.1}M{a:.1},{bottom_y:.1}H{b:.1}" stroke="{colour}" stroke-width="1.2" fill="none" opacity="0.7"/>"#,
+                    a = px - 4.0,
+                    b = px + 4.0,
+                );
+            }
+        }
         let path: Vec<String> = pts
             .iter()
             .map(|(px, py)| format!("{px:.1},{py:.1}"))
@@ -208,18 +278,16 @@ pub fn line_chart(
             path.join(" ")
         );
         for (px, py) in &pts {
-            let _ = writeln!(
-                out,
-                r#"<circle cx="{px:.1}" cy="{py:.1}" r="3" fill="{colour}"/>"#
-            );
+            let _ = writeln!(out, "{}", marker(i, *px, *py, colour));
         }
         let ly = top + 10.0 + 18.0 * i as f64;
         let _ = writeln!(
             out,
-            r#"<line x1="{a}" y1="{ly}" x2="{b}" y2="{ly}" stroke="{colour}" stroke-width="3"{dash}/><text x="{tx}" y="{ty}">{name}</text>"#,
-            a = right + 15.0,
-            b = right + 35.0,
-            tx = right + 42.0,
+            r#"<line x1="{a}" y1="{ly}" x2="{b}" y2="{ly}" stroke="{colour}" stroke-width="2.5"{dash}/>{m}<text x="{tx}" y="{ty}">{name}</text>"#,
+            a = right + 10.0,
+            b = right + 40.0,
+            m = marker(i, right + 25.0, ly, colour),
+            tx = right + 46.0,
             ty = ly + 4.0,
             name = escape(&s.name)
         );
@@ -228,42 +296,64 @@ pub fn line_chart(
     out
 }
 
-/// A horizontal bar chart, one labelled bar per `(label, value)`, each with
-/// its value printed at its end; `value_label` names the unit. The bar
+/// A horizontal bar chart, one labelled bar per `(label, spread)`: the bar
+/// is the median, with its value printed at its end, and a line across it
+/// spans the min–max of the repeats; `value_label` names the unit. The bar
 /// labelled `highlight` stands out in another colour.
 pub fn bar_chart(
     title: &str,
     value_label: &str,
-    bars: &[(String, f64)],
+    bars: &[(String, Spread)],
     highlight: Option<&str>,
 ) -> String {
     let row = 24.0;
     let top = 40.0;
     let height = top + row * bars.len() as f64 + 60.0;
     let (left, right) = (230.0, WIDTH - 90.0);
-    let x = Axis::new(bars.iter().map(|b| b.1.max(0.0)), false, left, right);
+    let extent = bars.iter().map(|b| b.1.median.max(b.1.max).max(0.0));
+    let x = Axis::new(extent, false, left, right);
     let bottom = top + row * bars.len() as f64;
     let mut out = String::new();
     header(&mut out, height, title);
     x_grid(&mut out, &x, top, bottom);
-    for (i, (label, value)) in bars.iter().enumerate() {
+    for (i, (label, spread)) in bars.iter().enumerate() {
         let y = top + row * i as f64;
-        let w = (x.pos(value.max(0.0)) - left).max(0.0);
+        let w = (x.pos(spread.median.max(0.0)) - left).max(0.0);
         let _ = writeln!(
             out,
-            r#"<text x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect x="{left}" y="{ry}" width="{w:.1}" height="{h}" fill="{c}"/><text x="{vx:.1}" y="{ty}">{v}</text>"#,
+            r#"<text x="{lx}" y="{ty}" text-anchor="end">{label}</text><rect x="{left}" y="{ry}" width="{w:.1}" height="{h}" fill="{c}"/>"#,
             lx = left - 8.0,
             ty = y + row / 2.0 + 4.0,
             label = escape(label),
             ry = y + 3.0,
             h = row - 6.0,
             c = if highlight == Some(label.as_str()) {
-                PALETTE[3]
+                PALETTE[4]
             } else {
                 PALETTE[0]
             },
-            vx = left + w + 5.0,
-            v = short_number(*value)
+        );
+        let mut end = left + w;
+        if spread.max > spread.min {
+            let (a, b, cy) = (
+                x.pos(spread.min.max(0.0)),
+                x.pos(spread.max.max(0.0)),
+                y + row / 2.0,
+            );
+            let _ = writeln!(
+                out,
+                r##"<path d="M{a:.1},{t:.1}V{u:.1}M{a:.1},{cy:.1}H{b:.1}M{b:.1},{t:.1}V{u:.1}" stroke="#333" stroke-width="1.2" fill="none"/>"##,
+                t = cy - 5.0,
+                u = cy + 5.0,
+            );
+            end = end.max(b);
+        }
+        let _ = writeln!(
+            out,
+            r#"<text x="{vx:.1}" y="{ty}">{v}</text>"#,
+            vx = end + 5.0,
+            ty = y + row / 2.0 + 4.0,
+            v = short_number(spread.median)
         );
     }
     let _ = writeln!(
@@ -309,10 +399,12 @@ mod tests {
             Series {
                 name: "select".into(),
                 points: vec![(10.0, 30.0), (100.0, 45.0), (1000.0, 160.0)],
+                spread: vec![(10.0, 25.0, 35.0), (100.0, 45.0, 45.0)],
             },
             Series {
                 name: "a<b&c".into(),
                 points: vec![(10.0, 28.0), (10000.0, 29.0)],
+                spread: Vec::new(),
             },
         ];
         let svg = line_chart(
@@ -327,11 +419,24 @@ mod tests {
         assert!(svg.trim_end().ends_with("</svg>"));
         assert_eq!(svg.matches("<polyline").count(), 2);
         assert_eq!(
-            svg.matches("stroke-dasharray").count(),
+            svg.matches(r#"stroke-dasharray="9 4""#).count(),
             2,
             "the second line and its legend"
         );
-        assert_eq!(svg.matches("<circle").count(), 5);
+        // Circles for the first series (3 points and the legend), squares
+        // for the second (2 and the legend).
+        assert_eq!(svg.matches("<circle").count(), 4);
+        assert_eq!(svg.matches("width=\"7\"").count(), 3);
+        assert_eq!(
+            svg.matches("opacity=\"0.7\"").count(),
+            1,
+            "one spread bar: the other has none"
+        );
+        assert!(svg.contains("idle connections (logarithmic scale)"));
+        assert!(
+            svg.contains(">p50 (µs)</text>"),
+            "a linear axis says nothing"
+        );
         assert!(svg.contains(">select</text>"));
         assert!(svg.contains("a&lt;b&amp;c"));
         assert!(!svg.contains("NaN"));
@@ -339,15 +444,21 @@ mod tests {
 
     #[test]
     fn bar_chart_has_a_bar_and_a_value_per_entry() {
+        let one = |v: f64| Spread::of(&[v]).unwrap();
         let bars = vec![
-            ("serv01".to_string(), 1.5),
-            ("serv02".to_string(), 0.25),
-            ("empty".to_string(), 0.0),
+            ("serv01".to_string(), Spread::of(&[1.5, 1.2, 1.9]).unwrap()),
+            ("serv02".to_string(), one(0.25)),
+            ("empty".to_string(), one(0.0)),
         ];
         let svg = bar_chart("Process control CPU", "seconds", &bars, Some("serv02"));
         assert_eq!(svg.matches("<rect x=\"230\"").count(), 3);
         assert!(svg.contains(">1.5</text>") && svg.contains(">0.25</text>"));
-        assert_eq!(svg.matches(&format!("fill=\"{}\"", PALETTE[3])).count(), 1);
+        assert_eq!(svg.matches(&format!("fill=\"{}\"", PALETTE[4])).count(), 1);
+        assert_eq!(
+            svg.matches("stroke=\"#333\"").count(),
+            1,
+            "one bar has a spread"
+        );
         assert!(!svg.contains("NaN"));
     }
 }

@@ -134,7 +134,8 @@ impl Out {
         }
     }
 
-    /// Close the connection now, sending nothing more.
+    /// Read nothing more; close the connection once what is queued has
+    /// been sent.
     pub fn close(&mut self) {
         self.close = true;
     }
@@ -476,7 +477,7 @@ impl<C: Connection> Server<C> {
             return;
         };
         conn.sends.extend(out.queue);
-        conn.closing |= out.close;
+        conn.eof |= out.close;
         self.send_next(id);
         self.after(id);
     }
@@ -544,7 +545,7 @@ impl<C: Connection> Server<C> {
         if conn.eof && drained {
             conn.closing = true;
         }
-        let stop = conn.closing || conn.sends.len() >= MAX_QUEUED;
+        let stop = conn.closing || conn.eof || conn.sends.len() >= MAX_QUEUED;
         if conn.receiving && stop && !conn.cancelling {
             conn.cancelling = true;
             let cancel = opcode::AsyncCancel::new(id << 3 | RECV)

@@ -16,8 +16,8 @@ use std::time::Duration;
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use socket2::{Domain, SockAddr, Socket, Type};
 use unp_tests::{
-    bin, blocked_in, client, connect, exchange, free_port, in_netns, proc_stat, server, wait_until,
-    TIMEOUT,
+    asleep_in, assert_usage, bin, blocked_in, client, connect, exchange, free_port, in_netns,
+    proc_stat, server, skip_unless_root, socket_queues, tcp_memory, wait_until, TIMEOUT,
 };
 
 // ---------------------------------------------------------------- helpers
@@ -142,87 +142,50 @@ fn stderr_of(child: &mut std::process::Child) -> String {
 
 #[test]
 fn wrong_arguments_print_the_usage_line() {
-    for (name, args, usage) in [
-        (
-            "nonblock-tcpcli01",
-            &[][..],
-            "usage: tcpcli <IPaddress> [port]\n",
-        ),
-        (
-            "nonblock-tcpcli02",
-            &[],
-            "usage: tcpcli <IPaddress> [port]\n",
-        ),
-        (
-            "nonblock-tcpcli03",
-            &["1", "2", "3"],
-            "usage: tcpcli <IPaddress> [port]\n",
-        ),
-        (
-            "nonblock-tcpcli04",
-            &[],
-            "usage: tcpcli <IPaddress> [port]\n",
-        ),
-        (
-            "nonblock-daytimetcpcli",
-            &[],
-            "usage: daytimetcpcli <IPaddress> [port]\n",
-        ),
-        (
-            "nonblock-daytimetcpcli",
-            &["127.0.0.1", "port"],
-            "usage: daytimetcpcli <IPaddress> [port]\n",
-        ),
+    let tcpcli = "usage: tcpcli <IPaddress> [port]";
+    let daytime = "usage: daytimetcpcli <IPaddress> [port]";
+    assert_usage([
+        ("nonblock-tcpcli01", &[][..], tcpcli),
+        ("nonblock-tcpcli02", &[], tcpcli),
+        ("nonblock-tcpcli03", &["1", "2", "3"], tcpcli),
+        ("nonblock-tcpcli04", &[], tcpcli),
+        ("nonblock-daytimetcpcli", &[], daytime),
+        ("nonblock-daytimetcpcli", &["127.0.0.1", "port"], daytime),
         (
             "tcpservselect03",
             &["1", "2"],
-            "usage: tcpservselect03 [port]\n",
+            "usage: tcpservselect03 [port]",
         ),
-        ("tcpservselect04", &["x"], "usage: tcpservselect04 [port]\n"),
-        ("tcpservbusy01", &["70000"], "usage: tcpservbusy01 [port]\n"),
-    ] {
-        client(name)
-            .args(args)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(usage);
-    }
-    let web_usage = "usage: web <#conns> <hostname>[:port] <homepage> <file1> ...\n";
-    for args in [
-        &["3", "localhost", "/"][..],
-        &["0", "localhost", "/", "/a"],
-        &["x", "localhost", "/", "/a"],
-        &["3", "localhost:99999", "/", "/a"],
-        &["3", "localhost:", "/", "/a"],
-        &["3", "[::1", "/", "/a"],
-        &["3", "[::1]x", "/", "/a"],
-    ] {
-        client("web")
-            .args(args)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(web_usage);
-    }
+        ("tcpservselect04", &["x"], "usage: tcpservselect04 [port]"),
+        ("tcpservbusy01", &["70000"], "usage: tcpservbusy01 [port]"),
+    ]);
+    let web_usage = "usage: web <#conns> <hostname>[:port] <homepage> <file1> ...";
+    assert_usage(
+        [
+            &["3", "localhost", "/"][..],
+            &["0", "localhost", "/", "/a"],
+            &["x", "localhost", "/", "/a"],
+            &["3", "localhost:99999", "/", "/a"],
+            &["3", "localhost:", "/", "/a"],
+            &["3", "[::1", "/", "/a"],
+            &["3", "[::1]x", "/", "/a"],
+        ]
+        .map(|args| ("web", args, web_usage)),
+    );
 }
 
 #[test]
 fn clients_reject_a_bad_address() {
-    for name in [
-        "nonblock-tcpcli01",
-        "nonblock-tcpcli02",
-        "nonblock-tcpcli03",
-        "nonblock-tcpcli04",
-        "nonblock-daytimetcpcli",
-    ] {
-        client(name)
-            .arg("256.1.1.1")
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr("inet_pton error for 256.1.1.1\n");
-    }
+    assert_usage(
+        [
+            "nonblock-tcpcli01",
+            "nonblock-tcpcli02",
+            "nonblock-tcpcli03",
+            "nonblock-tcpcli04",
+            "nonblock-daytimetcpcli",
+        ]
+        .map(|name| (name, &["256.1.1.1"][..], "inet_pton error for 256.1.1.1")),
+    );
 }
 
 // ---------------------------------------------------------------- strclinonb
@@ -483,6 +446,9 @@ fn daytimetcpcli_reports_a_refused_connect() {
 
 #[test]
 fn daytimetcpcli_reports_a_timed_out_connect_on_port_13() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     // In a private namespace: the book's port 13, a listener whose full
     // backlog drops SYNs, and SYN retries cut from 6 (about two minutes) to 1.
     in_netns(
@@ -716,6 +682,9 @@ fn web_reports_a_refused_home_page() {
 
 #[test]
 fn web_uses_port_80_by_default_and_a_bracketed_ipv6_port() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     // In a private namespace, where port 80 is free: Python's HTTP server.
     in_netns(
         r#"
@@ -816,24 +785,24 @@ fn tcpservselect03_blocks_in_accept_and_starves_its_clients() {
     let (serv, mut a, port) = race("tcpservselect03");
     wait_until("the server to block in accept", || in_accept(serv.pid()));
     a.write_all(b"second\n").unwrap();
-    a.set_read_timeout(Some(Duration::from_millis(500)))
-        .unwrap();
-    let mut buf = [0u8; 16];
-    let err = a
-        .read(&mut buf)
-        .expect_err("no echo while blocked in accept");
+    // A's line reaches the server's socket and stays there unread, while
+    // the server sleeps in accept with nothing to wake it.
+    let unread = || {
+        tcp_memory(a.peer_addr().unwrap(), a.local_addr().unwrap())
+            .expect("the server's end of A")
+            .unread
+    };
+    wait_until("A's line to reach the server", || {
+        unread() == 7 || socket_queues(&a).0 > 0
+    });
     assert!(
-        matches!(
-            err.kind(),
-            io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-        ),
-        "{err}"
+        asleep_in(serv.pid(), &[libc::SYS_accept, libc::SYS_accept4]),
+        "still in accept"
     );
-    assert!(in_accept(serv.pid()), "still in accept");
+    assert_eq!(unread(), 7, "no echo while blocked in accept");
 
     // Only the next connection lets accept return, and A is served again.
     let _b = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    a.set_read_timeout(Some(TIMEOUT)).unwrap();
     let mut got = [0u8; 7];
     a.read_exact(&mut got).unwrap();
     assert_eq!(&got, b"second\n");

@@ -12,7 +12,7 @@
 //! | `web_child.c` (§30.5), `readline.c` | [`web_child`](mod@web_child) (over [`unp::LineReader`]) |
 //! | `pr_cpu_time.c` (§30.5) | [`cpu::pr_cpu_time`] |
 //! | `child02*.c`, `child03*.c`, `child04.c` (§30.6–30.8), the `sig_int`s | [`prefork`] |
-//! | `pthread07.c`, `pthread09.c` (`thread_make`, §30.11) | [`prethread`] |
+//! | `pthread07.c`, `pthread08.c`, `pthread09.c` (`thread_make`, §30.11) | [`prethread`] |
 //! | `lock_fcntl.c`, `lock_pthread.c` (§30.7, §30.8) | [`lock`] |
 //! | `meter.c` | [`meter`] |
 //! | `lib/write_fd.c`, `lib/read_fd.c` (serv05) | [`passfd`] |

@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 
 use nix::sys::signal::Signal;
-use unp_tests::{client, free_port, process_group, server, wait_until, Proc};
+use unp_tests::{assert_usage, client, free_port, process_group, server, wait_until, Proc};
 
 /// Send `request`, half-close, and read everything the server sends
 /// before it closes.
@@ -221,26 +221,19 @@ fn clientrst_resets_are_logged_and_survived() {
 }
 
 const CLIENT_USAGE: &str =
-    "usage: client <hostname or IPaddr> <port> <#children> <#loops/child> <#bytes/request>\n";
+    "usage: client <hostname or IPaddr> <port> <#children> <#loops/child> <#bytes/request>";
 
 #[test]
 fn client_refuses_what_it_cannot_read() {
-    client("client")
-        .assert()
-        .failure()
-        .code(1)
-        .stdout("")
-        .stderr(CLIENT_USAGE);
-    client("client")
-        .args(["127.0.0.1", "9", "1", "1", "16385"])
-        .assert()
-        .code(1)
-        .stderr("#bytes/request must be from 1 to 16384\n");
-    client("client")
-        .args(["127.0.0.1", "9", "x", "1", "100"])
-        .assert()
-        .code(1)
-        .stderr(CLIENT_USAGE);
+    assert_usage([
+        ("client", &[][..], CLIENT_USAGE),
+        (
+            "client",
+            &["127.0.0.1", "9", "1", "1", "16385"],
+            "#bytes/request must be from 1 to 16384",
+        ),
+        ("client", &["127.0.0.1", "9", "x", "1", "100"], CLIENT_USAGE),
+    ]);
 }
 
 #[test]
@@ -276,41 +269,34 @@ fn client_reports_refusal_and_short_replies() {
 
 #[test]
 fn servers_check_their_arguments() {
-    for (name, args, usage) in [
+    assert_usage([
         ("serv00", &[][..], "usage: serv00 [ <host> ] <port#>"),
         (
             "serv01",
-            &["a", "b", "c"][..],
+            &["a", "b", "c"],
             "usage: serv01 [ <host> ] <port#>",
         ),
         (
             "serv02",
-            &["9999"][..],
+            &["9999"],
             "usage: serv02 [ <host> ] <port#> <#children>",
         ),
         (
             "serv05",
-            &["9999", "many"][..],
+            &["9999", "many"],
             "usage: serv05 [ <host> ] <port#> <#children>",
         ),
         (
             "serv07",
-            &["127.0.0.1", "9999", "0"][..],
+            &["127.0.0.1", "9999", "0"],
             "usage: serv07 [ <host> ] <port#> <#threads>",
         ),
         (
             "serv13",
-            &[][..],
+            &[],
             "usage: serv13 [ <host> ] <port#> <#children>",
         ),
-    ] {
-        client(name)
-            .args(args)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(format!("{usage}\n"));
-    }
+    ]);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::thread;
 use std::time::Duration;
 
 use nix::sys::signal::Signal;
-use unp_tests::{client, free_port, in_netns, proc_stat, udp_server, wait_until, Proc};
+use unp_tests::{assert_usage, client, free_port, in_netns, skip_unless_root, udp_server, Proc};
 
 fn start_server() -> (Proc, u16) {
     let port = free_port();
@@ -32,6 +32,9 @@ fn udpcli01_gets_each_line_back_from_udpserv01() {
 
 #[test]
 fn book_port_9877_by_default() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     in_netns(
         "sigio-udpserv01 & wait_udp 9877
          printf 'on 9877\\n' | sigio-udpcli01 127.0.0.1",
@@ -105,8 +108,15 @@ fn six_clients_each_datagram_echoed_once_and_histogram_adds_up() {
         hist.iter().map(|&(i, _)| i).collect::<Vec<_>>(),
         (0..=8).collect::<Vec<_>>()
     );
+    // Every datagram echoed was read; a request lost before the server
+    // read it is in neither count, an echo lost on the way back only in the
+    // histogram.
     let read: u64 = hist.iter().map(|&(i, n)| i as u64 * n).sum();
-    assert_eq!(read, echoed, "histogram {hist:?}");
+    let sent = (CLIENTS * DATAGRAMS) as u64;
+    assert!(
+        echoed <= read && read <= sent,
+        "{echoed} echoed, {read} read, {sent} sent: histogram {hist:?}"
+    );
     assert!(
         hist.iter().any(|&(i, n)| i >= 2 && n > 0),
         "no SIGIO read more than one datagram: {hist:?}"
@@ -119,37 +129,26 @@ fn six_clients_each_datagram_echoed_once_and_histogram_adds_up() {
 #[test]
 fn full_queue_stops_with_receive_overflow() {
     let (mut srv, port) = start_server();
-    srv.signal(Signal::SIGSTOP);
-    wait_until("the server to stop", || {
-        proc_stat(srv.pid()).is_some_and(|fields| fields[0] == "T")
-    });
+    srv.pause();
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
     for i in 0..20 {
         sock.send_to(format!("datagram {i}\n").as_bytes(), ("127.0.0.1", port))
             .unwrap();
     }
-    srv.signal(Signal::SIGCONT);
+    srv.resume();
     assert_eq!(srv.wait_exit().code(), Some(1));
-    // The collector may not have read the message yet when the exit shows.
-    wait_until("its message", || srv.stderr().ends_with('\n'));
     assert_eq!(srv.stderr(), "receive overflow\n");
 }
 
 #[test]
 fn bad_arguments() {
-    client("sigio-udpcli01")
-        .assert()
-        .code(1)
-        .stdout("")
-        .stderr("usage: udpcli01 <IPaddress> [port]\n");
-    client("sigio-udpcli01")
-        .arg("foo")
-        .assert()
-        .code(1)
-        .stderr("inet_pton error for foo\n");
-    client("sigio-udpserv01")
-        .args(["1", "2"])
-        .assert()
-        .code(1)
-        .stderr("usage: udpserv01 [port]\n");
+    assert_usage([
+        (
+            "sigio-udpcli01",
+            &[][..],
+            "usage: udpcli01 <IPaddress> [port]",
+        ),
+        ("sigio-udpcli01", &["foo"], "inet_pton error for foo"),
+        ("sigio-udpserv01", &["1", "2"], "usage: udpserv01 [port]"),
+    ]);
 }

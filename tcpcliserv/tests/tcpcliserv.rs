@@ -13,8 +13,8 @@ use std::thread;
 
 use nix::sys::signal::Signal;
 use unp_tests::{
-    asleep_in, bin, children_of, client, connect, exchange, free_port, in_netns, proc_entries,
-    proc_stat, reset, server, wait_until, Proc, TIMEOUT,
+    asleep_in, assert_usage, bin, children_of, client, connect, exchange, free_port, in_netns,
+    proc_entries, reset, server, skip_unless_root, wait_until, Proc, TIMEOUT,
 };
 
 /// The servers that echo what they read.
@@ -62,13 +62,6 @@ fn send_all_then_half_close(mut sock: TcpStream, data: &[u8]) -> Vec<u8> {
     back
 }
 
-/// The state letter of process `pid` (`S`, `R`, `T`, `Z`, ...), from
-/// `/proc/<pid>/stat`, and its parent.
-fn stat(pid: i32) -> Option<(char, i32)> {
-    let fields = proc_stat(pid)?;
-    Some((fields[0].chars().next()?, fields[1].parse().ok()?))
-}
-
 fn zombies(pid: i32) -> usize {
     children_of(pid)
         .iter()
@@ -97,26 +90,20 @@ fn clients_print_the_usage_line_and_reject_bad_addresses() {
     let clients = [
         "tcpcli06", "tcpcli07", "tcpcli08", "tcpcli09", "tcpcli11", "tsigpipe",
     ];
+    let usage = "usage: tcpcli <IPaddress> [port]";
+    let closed = free_port().to_string();
     for name in ECHO_CLIENTS.iter().chain(&clients) {
-        for args in [&[][..], &["1", "2", "3"], &["127.0.0.1", "port"]] {
-            client(name)
-                .args(args)
-                .assert()
-                .code(1)
-                .stdout("")
-                .stderr("usage: tcpcli <IPaddress> [port]\n");
-        }
-        client(name)
-            .arg("foo")
-            .assert()
-            .code(1)
-            .stderr("inet_pton error for foo\n");
-        let closed = free_port().to_string();
-        client(name)
-            .args(["127.0.0.1", &closed])
-            .assert()
-            .code(1)
-            .stderr("connect error: Connection refused\n");
+        assert_usage([
+            (*name, &[][..], usage),
+            (*name, &["1", "2", "3"], usage),
+            (*name, &["127.0.0.1", "port"], usage),
+            (*name, &["foo"], "inet_pton error for foo"),
+            (
+                *name,
+                &["127.0.0.1", &closed],
+                "connect error: Connection refused",
+            ),
+        ]);
     }
 }
 
@@ -125,16 +112,10 @@ fn servers_print_the_usage_line_and_refuse_a_taken_port() {
     let servers = ECHO_SERVERS.iter().chain(&["tcpserv08", "tcpserv09"]);
     let (_holder, port) = start("tcpserv04");
     for name in servers {
-        client(name)
-            .args(["1", "2"])
-            .assert()
-            .code(1)
-            .stderr(format!("usage: {name} [port]\n"));
-        client(name)
-            .arg(&port)
-            .assert()
-            .code(1)
-            .stderr("bind error: Address already in use\n");
+        assert_usage([
+            (*name, &["1", "2"][..], format!("usage: {name} [port]")),
+            (*name, &[&port], "bind error: Address already in use".into()),
+        ]);
     }
 }
 
@@ -142,6 +123,9 @@ fn servers_print_the_usage_line_and_refuse_a_taken_port() {
 /// echo server on 9877 and tcpcli01, and tcpcli05 on the echo port 7.
 #[test]
 fn the_books_command_lines_use_the_books_ports() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     in_netns(
         "tcpserv01 & wait_listen 9877
          printf 'hello\\nworld\\n' | tcpcli01 127.0.0.1
@@ -280,12 +264,12 @@ fn tcpcli06_sends_foo_without_newline_and_stalls_nobody() {
 #[test]
 fn tcpcli07_dies_after_50ms_and_the_server_survives() {
     let (srv, port) = start("tcpserv04");
-    srv.signal(Signal::SIGSTOP);
+    srv.pause();
     let mut cli = Proc::spawn_typed("tcpcli07", &["127.0.0.1", &port]);
     let status = cli.wait_exit();
     assert_eq!(status.code(), Some(0), "stderr: {}", cli.stderr());
     assert_eq!(cli.stdout(), "");
-    srv.signal(Signal::SIGCONT);
+    srv.resume();
     wait_until("the dead client's child to be reaped", || {
         reaped(&srv).len() == 1
     });
@@ -348,17 +332,18 @@ fn one_wait_per_signal_loses_children_when_signals_merge() {
         cli.wait_stdout("hello\n");
         wait_until("five children", || children_of(srv.pid()).len() == 5);
 
-        srv.signal(Signal::SIGSTOP);
-        wait_until("the server to stop", || {
-            stat(srv.pid()).map(|(state, _)| state) == Some('T')
-        });
+        srv.pause();
         cli.close_stdin();
         assert!(cli.wait_exit().success());
         wait_until("five ended children", || zombies(srv.pid()) == 5);
-        srv.signal(Signal::SIGCONT);
+        srv.resume();
 
+        // Back asleep in accept with no signal pending: nothing more will
+        // be reaped.
         wait_until(&format!("{name} to reap {reaped_at_once}"), || {
-            reaped(&srv).len() == reaped_at_once && zombies(srv.pid()) == 5 - reaped_at_once
+            asleep_in(srv.pid(), &[libc::SYS_accept, libc::SYS_accept4])
+                && reaped(&srv).len() == reaped_at_once
+                && zombies(srv.pid()) == 5 - reaped_at_once
         });
         client("tcpcli01")
             .args(["127.0.0.1", &port])

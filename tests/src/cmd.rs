@@ -30,17 +30,30 @@ pub fn run_client(name: &str, args: &[&str], input: &[u8], stderr: &str) -> Vec<
     out.stdout
 }
 
-/// Each program of `cases`, run with its arguments, prints its usage line
-/// (given without the newline) on stderr, nothing on stdout, and exits 1:
-/// the book's `err_quit("usage: ...")`.
-pub fn assert_usage(cases: &[(&str, &[&str], &str)]) {
-    for (name, args, usage) in cases {
-        client(name)
-            .args(*args)
+/// Each case `(program, arguments, line)`: the program, run with those
+/// arguments, writes `line` and a newline on stderr, nothing on stdout, and
+/// exits 1: a usage line (the book's `err_quit("usage: ...")`) or another
+/// one-line refusal of a bad argument. The table-driven check of every
+/// crate's command-line errors.
+///
+/// ```no_run
+/// unp_tests::assert_usage([
+///     ("tcpcli01", &[][..], "usage: tcpcli <IPaddress> [port]"),
+///     ("tcpcli01", &["foo"], "inet_pton error for foo"),
+/// ]);
+/// ```
+pub fn assert_usage<'a, N, L>(cases: impl IntoIterator<Item = (N, &'a [&'a str], L)>)
+where
+    N: AsRef<str>,
+    L: AsRef<str>,
+{
+    for (name, args, line) in cases {
+        client(name.as_ref())
+            .args(args)
             .assert()
             .code(1)
             .stdout("")
-            .stderr(format!("{usage}\n"));
+            .stderr(format!("{}\n", line.as_ref()));
     }
 }
 

@@ -12,7 +12,8 @@
 //! - [`wait_for`] and [`wait_until`] poll a condition, bounded;
 //! - [`DelayProxy`] is a path with latency (chapter 16's long, fat pipe);
 //! - [`connect`], [`exchange`] and [`reset`] (`SO_LINGER` 0) on a TCP
-//!   connection, [`socket_queues`], [`binary_data`], [`udp_socket`] and
+//!   connection, [`socket_queues`] and [`tcp_memory`] (either end of a
+//!   connection, as `ss -tm` sees it), [`binary_data`], [`udp_socket`] and
 //!   [`assert_udp_echoes`];
 //! - what `/proc` says of a process: [`proc_stat`], [`children_of`],
 //!   [`process_group`], [`proc_entries`], [`blocked_in`], [`signal_pending`],
@@ -42,7 +43,7 @@ use std::time::{Duration, Instant};
 pub use cmd::{assert_usage, client, in_netns, run_client};
 pub use net::{
     assert_udp_echoes, binary_data, connect, exchange, free_port, port_in_state, reset,
-    socket_queues, udp_socket,
+    socket_queues, tcp_memory, udp_socket, TcpMemory,
 };
 pub use process::{
     asleep_in, bin, bin_dir, blocked_in, children_of, proc_entries, proc_stat, process_group,

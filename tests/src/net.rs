@@ -147,3 +147,57 @@ pub fn socket_queues(sock: &impl AsRawFd) -> (usize, usize) {
     }
     (unread as usize, unacked as usize)
 }
+
+/// What the kernel holds for one TCP socket, as `ss -tmn` shows it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TcpMemory {
+    /// Bytes received and not read by the application (`Recv-Q`).
+    pub unread: usize,
+    /// Bytes written and not yet acknowledged by the peer (`Send-Q`).
+    pub unacked: usize,
+    /// Memory of the write queue (`skmem` `w`, `sk_wmem_queued`).
+    pub queued: usize,
+    /// The send buffer (`skmem` `tb`, `sk_sndbuf`).
+    pub sndbuf: usize,
+}
+
+impl TcpMemory {
+    /// Whether the send buffer is full: `poll(2)` reports no `POLLOUT`, and
+    /// a writer asleep in `write(2)` stays asleep (the kernel's
+    /// `sk_stream_is_writeable`: the free space is less than half of what
+    /// is queued; the send buffer may grow after the writer fell asleep,
+    /// which does not wake it). While the peer reads nothing this lasts:
+    /// only its acknowledgements, which need room in its receive buffer,
+    /// would free memory.
+    pub fn send_buffer_full(&self) -> bool {
+        self.sndbuf.saturating_sub(self.queued) < self.queued / 2
+    }
+}
+
+/// What the kernel holds for the TCP socket of this host whose own address
+/// is `local` and whose peer is `peer` (so both ends of a loopback
+/// connection can be asked for, the server's as well as the test's), per
+/// `ss(8)`; `None` if there is no such connection.
+pub fn tcp_memory(local: SocketAddr, peer: SocketAddr) -> Option<TcpMemory> {
+    let out = Command::new("ss")
+        .args(["-Htmn", "src", &local.to_string(), "dst", &peer.to_string()])
+        .output()
+        .expect("ss(8), from iproute2, is needed by the tests");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text.split_whitespace();
+    let _state = fields.next()?;
+    let unread = fields.next()?.parse().ok()?;
+    let unacked = fields.next()?.parse().ok()?;
+    let skmem = text.split_once("skmem:(")?.1.split(')').next()?;
+    let mem = |key: &str| -> Option<usize> {
+        skmem
+            .split(',')
+            .find_map(|item| item.strip_prefix(key)?.parse().ok())
+    };
+    Some(TcpMemory {
+        unread,
+        unacked,
+        queued: mem("w")?,
+        sndbuf: mem("tb")?,
+    })
+}

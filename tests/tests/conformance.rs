@@ -6,9 +6,17 @@
 
 use unp_tests::conformance::{self, EchoServer};
 
-/// One module per server with one `#[test]` per conformance check.
+/// One module per server with one `#[test]` per conformance check; a
+/// server with a limit of its own (`limited`) also gets
+/// `refuses_client_beyond_max`.
 macro_rules! conformance {
     ($module:ident, $server:expr) => {
+        conformance!($module, $server, []);
+    };
+    ($module:ident, $server:expr, limited) => {
+        conformance!($module, $server, [refuses_client_beyond_max]);
+    };
+    ($module:ident, $server:expr, [$($extra:ident),*]) => {
         mod $module {
             use super::*;
 
@@ -18,8 +26,8 @@ macro_rules! conformance {
 
             conformance!(@checks echoes_lines, echoes_partial_line, echoes_long_line,
                 echoes_binary, half_close_gets_every_byte, survives_reset,
-                survives_client_vanishing_mid_write, many_clients,
-                refuses_client_beyond_max, slow_reader);
+                survives_client_vanishing_mid_write, many_clients, slow_reader
+                $(, $extra)*);
         }
     };
     (@checks $($check:ident),*) => {
@@ -66,7 +74,8 @@ fn reactor(backend: &str, max_clients: usize) -> EchoServer {
 
 conformance!(
     tcpservselect01,
-    book_server("tcpservselect01", SELECT_CLIENTS, true)
+    book_server("tcpservselect01", SELECT_CLIENTS, true),
+    limited
 );
 conformance!(
     tcpservpoll01,
@@ -80,6 +89,10 @@ conformance!(
     tcpservepoll02,
     nonblocking("tcpservepoll02", vec![], MANY_CLIENTS)
 );
-conformance!(tcpservreactor01_select, reactor("select", SELECT_CLIENTS));
+conformance!(
+    tcpservreactor01_select,
+    reactor("select", SELECT_CLIENTS),
+    limited
+);
 conformance!(tcpservreactor01_poll, reactor("poll", MANY_CLIENTS));
 conformance!(tcpservreactor01_epoll, reactor("epoll", MANY_CLIENTS));

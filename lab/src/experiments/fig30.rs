@@ -11,11 +11,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
 
-use super::{Lab, Step};
-use crate::config::{Config, Experiment};
+use super::{Experiment, Lab};
+use crate::config::Config;
 use crate::procfs::group_cpu;
-use crate::report::{show, Chart, Section, Table};
+use crate::report::{show, Chart, Section, Table, Target, Verdict, NOT_MEASURED};
 use crate::spawn::Spawned;
+use crate::stats::Spread;
 use crate::svg::bar_chart;
 
 const EXP: &str = "fig30";
@@ -30,26 +31,50 @@ pub struct Design {
     /// The row of Figure 30.1, for the book's designs.
     pub row: Option<u8>,
     pub design: &'static str,
-    /// A modern design sizes its pool by CPUs (one thread or process per
-    /// CPU it may run on: one, pinned); the book's get the book's pool.
-    pub per_cpu: bool,
+    /// Its arguments: `[ <host> ] <port#>`, then the pool size where it
+    /// takes one (`<#children>` or `<#threads>`).
+    pub pool: Pool,
 }
 
-const fn design(binary: &'static str, row: Option<u8>, design: &'static str) -> Design {
+/// Whether a design takes a pool size, and which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pool {
+    /// `<host> <port#>` only.
+    None,
+    /// The book's pool (Figure 30.1: 15 children or threads).
+    Book,
+    /// One thread or process per CPU it may run on: one, pinned.
+    PerCpu,
+}
+
+const fn design(binary: &'static str, row: Option<u8>, pool: Pool, design: &'static str) -> Design {
     Design {
         binary,
         row,
         design,
-        per_cpu: false,
+        pool,
     }
 }
 
-const fn modern(binary: &'static str, design: &'static str) -> Design {
+const fn modern(binary: &'static str, pool: Pool, design: &'static str) -> Design {
     Design {
         binary,
         row: None,
         design,
-        per_cpu: true,
+        pool,
+    }
+}
+
+impl Design {
+    /// The command line: host, port, and the pool size where it takes one.
+    pub fn args(&self, port: u16, book_pool: usize) -> Vec<String> {
+        let mut args = vec!["127.0.0.1".to_string(), port.to_string()];
+        match self.pool {
+            Pool::None => {}
+            Pool::Book => args.push(book_pool.to_string()),
+            Pool::PerCpu => args.push("1".into()),
+        }
+        args
     }
 }
 
@@ -57,121 +82,185 @@ pub const DESIGNS: [Design; 18] = [
     design(
         "serv00",
         Some(0),
+        Pool::None,
         "iterative (baseline, no process control)",
     ),
-    design("serv01", Some(1), "fork per client"),
-    design("serv02", Some(2), "prefork, every child calls accept"),
-    design("serv02l", None, "prefork, children select then accept"),
-    design("serv02m", None, "serv02 with per-child counters"),
-    design("serv03", Some(3), "prefork, file lock around accept"),
-    design("serv03m", None, "serv03 with per-child counters"),
+    design("serv01", Some(1), Pool::None, "fork per client"),
+    design(
+        "serv02",
+        Some(2),
+        Pool::Book,
+        "prefork, every child calls accept",
+    ),
+    design(
+        "serv02l",
+        None,
+        Pool::Book,
+        "prefork, children select then accept",
+    ),
+    design(
+        "serv02m",
+        None,
+        Pool::Book,
+        "serv02 with per-child counters",
+    ),
+    design(
+        "serv03",
+        Some(3),
+        Pool::Book,
+        "prefork, file lock around accept",
+    ),
+    design(
+        "serv03m",
+        None,
+        Pool::Book,
+        "serv03 with per-child counters",
+    ),
     design(
         "serv04",
         Some(4),
+        Pool::Book,
         "prefork, process-shared mutex around accept",
     ),
-    design("serv05", Some(5), "prefork, parent passes the descriptor"),
-    design("serv06", Some(6), "thread per client"),
-    design("serv07", Some(7), "prethreaded, mutex around accept"),
-    design("serv08", Some(8), "prethreaded, main thread accepts"),
-    design("serv09", None, "prethreaded, accept with no lock"),
-    modern("serv10", "reactor: one epoll loop (not in the book)"),
-    modern("serv11", "reactor and worker threads (not in the book)"),
-    modern("serv12", "event loop per thread (not in the book)"),
-    modern("serv13", "SO_REUSEPORT processes (not in the book)"),
-    modern("serv14", "one io_uring loop (not in the book)"),
+    design(
+        "serv05",
+        Some(5),
+        Pool::Book,
+        "prefork, parent passes the descriptor",
+    ),
+    design("serv06", Some(6), Pool::None, "thread per client"),
+    design(
+        "serv07",
+        Some(7),
+        Pool::Book,
+        "prethreaded, mutex around accept",
+    ),
+    design(
+        "serv08",
+        Some(8),
+        Pool::Book,
+        "prethreaded, main thread accepts",
+    ),
+    design(
+        "serv09",
+        None,
+        Pool::Book,
+        "prethreaded, accept with no lock",
+    ),
+    modern(
+        "serv10",
+        Pool::None,
+        "reactor: one epoll loop (not in the book)",
+    ),
+    modern(
+        "serv11",
+        Pool::PerCpu,
+        "reactor and worker threads (not in the book)",
+    ),
+    modern(
+        "serv12",
+        Pool::PerCpu,
+        "event loop per thread (not in the book)",
+    ),
+    modern(
+        "serv13",
+        Pool::PerCpu,
+        "SO_REUSEPORT processes (not in the book)",
+    ),
+    modern("serv14", Pool::None, "one io_uring loop (not in the book)"),
 ];
 
-/// What goes where in a server's command line, read from its usage line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Slot {
-    Host,
-    Port,
-    /// `#children`, `#threads`, or any other count.
-    Count,
-}
+/// Experiment 4.
+pub struct Fig30;
 
-/// The arguments a usage line such as `usage: serv02 [ <host> ] <port#>
-/// <#children>` asks for, or `None` when it has no port.
-pub fn parse_usage(usage: &str) -> Option<Vec<Slot>> {
-    let line = usage
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("usage:"))?;
-    let spaced = line.replace(['[', ']'], " ");
-    let slots: Vec<Slot> = spaced
-        .split_whitespace()
-        .skip(1)
-        .filter_map(|token| match token {
-            t if t.contains("host") => Some(Slot::Host),
-            t if t.contains("port") => Some(Slot::Port),
-            t if t.starts_with('<') => Some(Slot::Count),
-            _ => None,
-        })
-        .collect();
-    (slots.iter().filter(|s| **s == Slot::Port).count() == 1).then_some(slots)
-}
+/// The modern design the target holds to [`BASELINE_MODERN`]'s CPU.
+const URING_DESIGN: &str = "serv14";
+const BASELINE_MODERN: &str = "serv10";
 
-/// The server's arguments, from its own usage line: it is run once with
-/// none, and must print the usage and exit.
-fn probe(lab: &Lab, binary: &str) -> Result<Vec<Slot>> {
-    let path = lab.bin_dir.join(binary);
-    let mut proc = Spawned::start(&path, &[], Stdio::null(), None)?;
-    proc.wait_exit(Duration::from_secs(5))?;
-    thread::sleep(Duration::from_millis(20));
-    let usage = proc.stderr();
-    match parse_usage(&usage) {
-        Some(slots) => Ok(slots),
-        None => bail!("{binary} without arguments printed no usage line with a port: {usage:?}"),
+impl Experiment for Fig30 {
+    fn name(&self) -> &'static str {
+        EXP
+    }
+
+    fn about(&self) -> &'static str {
+        "Figure 30.1: CPU time of every chapter 30 server design under the book's client"
+    }
+
+    fn plan(&self, lab: &mut Lab) -> Vec<Box<dyn super::Point>> {
+        if lab.binary(CLIENT).is_none() {
+            lab.results
+                .note(EXP, CLIENT, "skipped: the chapter 30 client is not built");
+            return Vec::new();
+        }
+        let designs: Vec<&'static Design> = DESIGNS
+            .iter()
+            .filter(|d| lab.available(EXP, d.binary, d.binary))
+            .collect();
+        let mut points: Vec<Box<dyn super::Point>> = Vec::new();
+        for repeat in 0..lab.cfg.repeats {
+            for &design in &designs {
+                points.push(Box::new(Point { design, repeat }));
+            }
+        }
+        points
+    }
+
+    fn section(&self, lab: &Lab) -> Section {
+        section(lab)
+    }
+
+    /// serv14 at or below serv10 in Figure 30.1's CPU.
+    fn targets(&self, lab: &Lab) -> Vec<Target> {
+        let cpu = |name: &str| lab.results.median(EXP, name, 0, "cpu_s");
+        let (u, e) = (cpu(URING_DESIGN), cpu(BASELINE_MODERN));
+        vec![Target {
+            goal: format!(
+                "{URING_DESIGN} ≤ {BASELINE_MODERN} in server CPU time under the chapter 30 client (Figure 30.1's measure)"
+            ),
+            figures: match (u, e) {
+                (Some(u), Some(e)) => format!(
+                    "{URING_DESIGN}: {:.1} ms vs {BASELINE_MODERN}: {:.1} ms of CPU = {:.2}×",
+                    u * 1e3,
+                    e * 1e3,
+                    u / e
+                ),
+                _ => NOT_MEASURED.into(),
+            },
+            verdict: Verdict::of(u.zip(e).map(|(u, e)| u <= e)),
+        }]
+    }
+
+    fn summary(&self, lab: &Lab) -> Option<String> {
+        let order = book_order(lab)?;
+        Some(format!(
+            "Figure 30.1 for this machine: the book's rows by process control CPU, cheapest first: {order}. \
+             The book's findings, checked on this run:\n\n{}",
+            book_claims(&|row| pc_of_row(lab, row)).markdown()
+        ))
     }
 }
 
 pub struct Point {
     pub design: &'static Design,
-    pub slots: Vec<Slot>,
     pub repeat: usize,
 }
 
-impl Point {
-    pub fn label(&self) -> String {
+impl super::Point for Point {
+    fn label(&self) -> String {
         format!("fig30: {}, repeat {}", self.design.binary, self.repeat + 1)
     }
 
-    pub fn subject(&self) -> String {
+    fn subject(&self) -> String {
         self.design.binary.to_owned()
     }
 
-    pub fn cost(&self, cfg: &Config) -> f64 {
+    fn cost(&self, cfg: &Config) -> f64 {
         0.5 + (cfg.client_children * cfg.client_loops) as f64 * 0.0004
     }
-}
 
-pub fn plan(lab: &mut Lab) -> Vec<Step> {
-    if lab.binary(CLIENT).is_none() {
-        lab.results
-            .note(EXP, CLIENT, "skipped: the chapter 30 client is not built");
-        return Vec::new();
+    fn run(&self, lab: &mut Lab) -> Result<()> {
+        run(lab, self)
     }
-    let mut designs = Vec::new();
-    for d in DESIGNS.iter() {
-        if !lab.available(Experiment::Fig30, d.binary, d.binary) {
-            continue;
-        }
-        match probe(lab, d.binary) {
-            Ok(slots) => designs.push((d, slots)),
-            Err(e) => lab.results.note(EXP, d.binary, format!("skipped: {e:#}")),
-        }
-    }
-    let mut steps = Vec::new();
-    for repeat in 0..lab.cfg.repeats {
-        for (design, slots) in &designs {
-            steps.push(Step::Fig30(Point {
-                design,
-                slots: slots.clone(),
-                repeat,
-            }));
-        }
-    }
-    steps
 }
 
 /// The `user time = U, sys time = S` line the servers print on SIGINT, as
@@ -184,19 +273,10 @@ pub fn reported_cpu(lines: &[String]) -> Option<f64> {
     })
 }
 
-pub fn run(lab: &mut Lab, p: &Point) -> Result<()> {
+fn run(lab: &mut Lab, p: &Point) -> Result<()> {
     let cfg = &lab.cfg;
-    let port = super::server_port()?;
-    let args: Vec<String> = p
-        .slots
-        .iter()
-        .map(|slot| match slot {
-            Slot::Host => "127.0.0.1".to_string(),
-            Slot::Port => port.to_string(),
-            Slot::Count if p.design.per_cpu => "1".to_string(),
-            Slot::Count => cfg.design_pool.to_string(),
-        })
-        .collect();
+    let port = unp_tests::free_port();
+    let args = p.design.args(port, cfg.design_pool);
     let server = lab.start_server(p.design.binary, &args, port)?;
     // Let a pool finish starting: its children are not part of the work.
     thread::sleep(Duration::from_millis(200));
@@ -251,43 +331,69 @@ pub fn run(lab: &mut Lab, p: &Point) -> Result<()> {
     Ok(())
 }
 
+/// Process control CPU seconds of the design at `row` of Figure 30.1: its
+/// median CPU minus `serv00`'s.
+fn pc_of_row(lab: &Lab, row: u8) -> Option<f64> {
+    let med = |name: &str| lab.results.median(EXP, name, 0, "cpu_s");
+    let d = DESIGNS.iter().find(|d| d.row == Some(row))?;
+    Some(med(d.binary)? - med("serv00")?)
+}
+
+/// The book's rows 1–8 measured in this run, cheapest process control
+/// first, as `8 < 7 < ...`; `None` when none was.
+fn book_order(lab: &Lab) -> Option<String> {
+    let mut order: Vec<(u8, f64)> = (1..=8)
+        .filter_map(|row| Some((row, pc_of_row(lab, row)?)))
+        .collect();
+    order.sort_by(|a, b| a.1.total_cmp(&b.1));
+    (!order.is_empty()).then(|| {
+        order
+            .iter()
+            .map(|(row, _)| row.to_string())
+            .collect::<Vec<_>>()
+            .join(" < ")
+    })
+}
+
 /// The book's findings about Figure 30.1 (§30.13), each checked against
 /// this run's process control times by book row.
 fn book_claims(pc: &dyn Fn(u8) -> Option<f64>) -> Table {
-    let yes_no = |ok: Option<bool>| {
-        match ok {
-            Some(true) => "yes",
-            Some(false) => "no",
-            None => "not measured",
-        }
-        .to_string()
-    };
-    let all = |rows: &[u8]| -> Option<Vec<f64>> { rows.iter().map(|&r| pc(r)).collect() };
-    let mut t = Table::new(&["the book (§30.13)", "holds here?"]);
-    t.row(vec![
-        "one fork per client (row 1) costs the most process control CPU of rows 1–8".into(),
-        yes_no(all(&[1, 2, 3, 4, 5, 6, 7, 8]).map(|v| v.iter().all(|x| *x <= v[0]))),
-    ]);
-    t.row(vec![
-        "a pool of children or threads (rows 2–5, 7, 8) cuts it by a factor of 10 or more".into(),
-        yes_no(all(&[1, 2, 3, 4, 5, 7, 8]).map(|v| v[1..].iter().all(|x| *x * 10.0 <= v[0]))),
-    ]);
-    t.row(vec![
-        "a thread per client (row 6) is cheaper than a fork per client (row 1)".into(),
-        yes_no(all(&[1, 6]).map(|v| v[1] < v[0])),
-    ]);
-    t.row(vec![
-        "all children or threads calling accept (rows 2–4, 7) beats passing the descriptor (rows 5, 8)".into(),
-        yes_no(all(&[2, 3, 4, 5, 7, 8]).map(|v| v[..3].iter().cloned().fold(f64::MAX, f64::min) < v[3] && v[4] < v[5])),
-    ]);
-    t.row(vec![
-        "threads are faster than processes (row 7 below rows 3 and 4)".into(),
-        yes_no(all(&[3, 4, 7]).map(|v| v[2] < v[0] && v[2] < v[1])),
-    ]);
+    let rows = |rows: &[u8]| -> Option<Vec<f64>> { rows.iter().map(|&r| pc(r)).collect() };
+    let max = |v: &[f64]| v.iter().copied().fold(f64::MIN, f64::max);
+    let min = |v: &[f64]| v.iter().copied().fold(f64::MAX, f64::min);
+    // Every row of `low` below every row of `high`.
+    let below = |low: &[u8], high: &[u8]| Some(max(&rows(low)?) < min(&rows(high)?));
+    let fork = pc(1);
+    let claims: [(&str, Option<bool>); 5] = [
+        (
+            "one fork per client (row 1) costs the most process control CPU of rows 1–8",
+            below(&[2, 3, 4, 5, 6, 7, 8], &[1]),
+        ),
+        (
+            "a pool of children or threads (rows 2–5, 7, 8) cuts it by a factor of 10 or more",
+            rows(&[2, 3, 4, 5, 7, 8]).zip(fork).map(|(v, f)| max(&v) * 10.0 <= f),
+        ),
+        (
+            "a thread per client (row 6) is cheaper than a fork per client (row 1)",
+            below(&[6], &[1]),
+        ),
+        (
+            "all children or threads calling accept (rows 2–4, 7) beats passing the descriptor (rows 5, 8)",
+            below(&[2, 3, 4, 7], &[5, 8]),
+        ),
+        (
+            "threads are faster than processes (row 7 below rows 3 and 4)",
+            below(&[7], &[3, 4]),
+        ),
+    ];
+    let mut t = Table::new(&["the book (§30.13)", "on this run"]);
+    for (claim, ok) in claims {
+        t.row(vec![claim.into(), Verdict::of(ok).to_string()]);
+    }
     t
 }
 
-pub fn section(lab: &Lab) -> Section {
+fn section(lab: &Lab) -> Section {
     let r = &lab.results;
     let cfg = &lab.cfg;
     let med = |name: &str, metric: &str| r.median(EXP, name, 0, metric);
@@ -301,7 +407,7 @@ pub fn section(lab: &Lab) -> Section {
          *CPU* is what the server prints on SIGINT, as in the book: getrusage of itself and the children \
          it waited for, over its whole life. *Process control* is that minus `serv00`'s, the book's \
          measure. */proc* is the CPU time of the server's process group while the client ran, read \
-         from /proc (threads that have exited count only in 10 ms ticks there). {} repeats, \
+         from /proc (threads that have exited count only in 10 ms ticks there). {}, \
          `median (min–max)`.\n",
         cfg.client_children,
         cfg.client_loops,
@@ -310,7 +416,7 @@ pub fn section(lab: &Lab) -> Section {
         cfg.client_loops,
         cfg.client_bytes,
         cfg.design_pool,
-        cfg.repeats
+        cfg.repeats_text()
     );
     let ms = |v: f64| format!("{:.1}", v * 1000.0);
     let mut t = Table::new(&[
@@ -331,7 +437,14 @@ pub fn section(lab: &Lab) -> Section {
         };
         let pc = baseline.map(|b| cpu.median - b);
         if let Some(pc) = pc {
-            bars.push((d.binary.to_string(), pc * 1000.0));
+            let ms = |v: f64| (v - (cpu.median - pc)) * 1000.0;
+            let range = Spread {
+                median: ms(cpu.median),
+                min: ms(cpu.min),
+                max: ms(cpu.max),
+                n: cpu.n,
+            };
+            bars.push((d.binary.to_string(), range));
         }
         t.row(vec![
             d.row.map_or("–".into(), |r| r.to_string()),
@@ -346,32 +459,17 @@ pub fn section(lab: &Lab) -> Section {
         ]);
     }
     md += &t.markdown();
-    let pc_of_row = |row: u8| -> Option<f64> {
-        let d = DESIGNS.iter().find(|d| d.row == Some(row))?;
-        Some(med(d.binary, "cpu_s")? - baseline?)
-    };
-    let mut order: Vec<(u8, f64)> = (1..=8)
-        .filter_map(|row| Some((row, pc_of_row(row)?)))
-        .collect();
-    order.sort_by(|a, b| a.1.total_cmp(&b.1));
     let _ = writeln!(
         md,
         "\nThe book's rows by process control CPU on this machine, cheapest first: {}.\n",
-        match order.is_empty() {
-            true => "not measured".to_string(),
-            false => order
-                .iter()
-                .map(|(row, _)| row.to_string())
-                .collect::<Vec<_>>()
-                .join(" < "),
-        }
+        book_order(lab).unwrap_or_else(|| NOT_MEASURED.into())
     );
-    md += &book_claims(&pc_of_row).markdown();
+    md += &book_claims(&|row| pc_of_row(lab, row)).markdown();
     let charts = vec![Chart {
         file: "fig30-process-control.svg".into(),
         title: "Process control CPU time of each server design (Figure 30.1)".into(),
         svg: bar_chart(
-            "Process control CPU time: server CPU minus serv00's (median)",
+            "Process control CPU time: server CPU minus serv00's median (median, line: min–max)",
             "milliseconds",
             &bars,
             Some("serv00"),
@@ -388,27 +486,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn usage_lines_give_the_arguments() {
-        use Slot::*;
-        assert_eq!(
-            parse_usage("usage: serv00 [ <host> ] <port#>\n"),
-            Some(vec![Host, Port])
-        );
-        assert_eq!(
-            parse_usage("usage: serv02 [ <host> ] <port#> <#children>"),
-            Some(vec![Host, Port, Count])
-        );
-        assert_eq!(
-            parse_usage("usage: serv11 [<host>] <port#> <#threads> <#workers>"),
-            Some(vec![Host, Port, Count, Count])
-        );
-        assert_eq!(parse_usage("usage: tcpserv04 [port]"), Some(vec![Port]));
-        assert_eq!(
-            parse_usage("usage: client <hostname or IPaddr> <port> <#children>"),
-            Some(vec![Host, Port, Count])
-        );
-        assert_eq!(parse_usage("bind error: Address already in use"), None);
-        assert_eq!(parse_usage("usage: x <a> <b>"), None);
+    fn arguments_come_from_the_design_table() {
+        let of = |name: &str| DESIGNS.iter().find(|d| d.binary == name).unwrap();
+        assert_eq!(of("serv00").args(9999, 15), ["127.0.0.1", "9999"]);
+        assert_eq!(of("serv02").args(9999, 15), ["127.0.0.1", "9999", "15"]);
+        assert_eq!(of("serv12").args(9999, 15), ["127.0.0.1", "9999", "1"]);
+        assert_eq!(of("serv14").args(9999, 15), ["127.0.0.1", "9999"]);
     }
 
     #[test]
@@ -427,14 +510,20 @@ mod tests {
         // Rows 0..8 shaped like the book: fork per client far above the rest.
         let pc = |row: u8| Some([0.0, 20.0, 1.0, 1.5, 1.2, 2.0, 5.0, 0.8, 1.9][row as usize]);
         let md = book_claims(&pc).markdown();
-        assert_eq!(md.matches("| yes").count(), 5, "{md}");
+        assert_eq!(md.matches("| met").count(), 5, "{md}");
         let none = |_: u8| None;
         assert_eq!(
-            book_claims(&none)
-                .markdown()
-                .matches("not measured")
-                .count(),
+            book_claims(&none).markdown().matches(NOT_MEASURED).count(),
             5
         );
+    }
+
+    #[test]
+    fn accept_beats_passing_only_when_every_accept_row_is_below_both_passing_rows() {
+        // Rows 2–4 and 7 below row 5 but row 4 above row 8: not met.
+        let pc = |row: u8| Some([0.0, 20.0, 1.0, 1.5, 1.95, 2.0, 5.0, 0.8, 1.9][row as usize]);
+        let md = book_claims(&pc).markdown();
+        let line = md.lines().find(|l| l.contains("calling accept")).unwrap();
+        assert!(line.contains("| not met"), "{line}");
     }
 }

@@ -10,57 +10,18 @@ pub mod strcli;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use socket2::{Domain, Socket, Type};
 
-use crate::config::{Config, Experiment};
+use crate::config::Config;
 use crate::loadgen::{Loadgen, Options, RunResult};
-use crate::procfs::{cpus_busy, group_cpu, group_peak_rss_kib, process_cpu, softirq_threads};
-use crate::report::{Results, Section};
+use crate::perf::{Probe, Probed, Session};
+use crate::procfs::{
+    cpus_busy, group_cpu, group_peak_rss_kib, group_pids, process_cpu, softirq_threads,
+};
+use crate::report::{Results, Section, Table, Target};
 use crate::spawn::Spawned;
-
-/// A port for a server: free for a listener without SO_REUSEADDR on every
-/// IPv4 and IPv6 address, and below the ephemeral range
-/// (`net.ipv4.ip_local_port_range`). The lab's own clients leave thousands
-/// of connections in TIME_WAIT on ephemeral ports, and a book server that
-/// binds one of those without SO_REUSEADDR fails with `EADDRINUSE`.
-pub fn server_port() -> Result<u16> {
-    let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
-        .ok()
-        .and_then(|r| r.split_whitespace().next()?.parse::<u16>().ok())
-        .unwrap_or(32768);
-    let first = 10_000u16.min(ephemeral_low / 2);
-    let span = u32::from(ephemeral_low - first);
-    // Start somewhere new each call so that consecutive points do not meet
-    // the previous server's port.
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let offset = NEXT.fetch_add(7919, Ordering::Relaxed) + std::process::id();
-    for i in 0..span {
-        let port = first + ((offset + i) % span) as u16;
-        let free = [
-            SocketAddr::from(([0, 0, 0, 0], port)),
-            SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, port)),
-        ]
-        .iter()
-        .all(|addr| {
-            Socket::new(Domain::for_address(*addr), Type::STREAM, None)
-                .and_then(|s| {
-                    if addr.is_ipv6() {
-                        s.set_only_v6(true)?;
-                    }
-                    s.bind(&(*addr).into())
-                })
-                .is_ok()
-        });
-        if free {
-            return Ok(port);
-        }
-    }
-    anyhow::bail!("no free port between {first} and {ephemeral_low}")
-}
 
 /// A sentence on how many points of `experiment` other processes
 /// disturbed, from the `attempts` and `other_cpu_pct` samples.
@@ -78,7 +39,7 @@ pub fn disturbance(results: &crate::report::Results, experiment: &str) -> String
     let still = other.iter().filter(|&&o| o > DISTURBED_PCT).count();
     format!(
         "Other processes took more than {DISTURBED_PCT:.0}% of a CPU during {again} of {} points, which were \
-         measured again (up to {ATTEMPTS} times); {still} stayed disturbed and are in the figures as measured.\n",
+         measured again (up to {ATTEMPTS} times in all); {still} stayed disturbed, and are in the figures as measured.\n",
         attempts.len()
     )
 }
@@ -86,42 +47,72 @@ pub fn disturbance(results: &crate::report::Results, experiment: &str) -> String
 /// The name of the load generator binary, built with the lab.
 pub const LOADGEN: &str = "lab-loadgen";
 
-/// A run of the lab: its configuration, where the binaries are, and what
-/// it has measured so far.
+/// One experiment of the lab. To add one, write a module with a type that
+/// implements this trait and list it in [`all`]: the command line
+/// (`--only`), the progress bar, the report, the CSV and the README summary
+/// pick it up from there.
+pub trait Experiment: Sync {
+    /// The name `--only` takes, also the `experiment` column of the CSV.
+    fn name(&self) -> &'static str;
+    /// What it measures, one line for `--help`.
+    fn about(&self) -> &'static str;
+    /// Whether it drives servers with [`LOADGEN`].
+    fn needs_loadgen(&self) -> bool {
+        false
+    }
+    /// Its points, every repeat; what is not selected by `--servers` is left
+    /// out, what is not built gets a note ([`Lab::available`]).
+    fn plan(&self, lab: &mut Lab) -> Vec<Box<dyn Point>>;
+    /// Its part of the report, from this run's results only.
+    fn section(&self, lab: &Lab) -> Section;
+    /// The project's targets it checks, with this run's figures.
+    fn targets(&self, _lab: &Lab) -> Vec<Target> {
+        Vec::new()
+    }
+    /// Its part of the README's summary (tables and chart links, from this
+    /// run's results), or `None`.
+    fn summary(&self, _lab: &Lab) -> Option<String> {
+        None
+    }
+}
+
+/// One point of an experiment: one server (or client) at one setting, one
+/// repeat.
+pub trait Point {
+    /// What the progress bar says while the point runs.
+    fn label(&self) -> String;
+    /// The server or client measured, for a note when the point fails.
+    fn subject(&self) -> String;
+    /// Roughly how many seconds the point takes, for the progress bar.
+    fn cost(&self, cfg: &Config) -> f64;
+    /// Measure the point and add its samples to `lab.results`.
+    fn run(&self, lab: &mut Lab) -> Result<()>;
+}
+
+/// Every experiment, in the order they run and appear in the report.
+pub fn all() -> [&'static dyn Experiment; 4] {
+    [&echo::Echo, &idle::Idle, &fig30::Fig30, &strcli::StrCli]
+}
+
+/// The experiment named `name`.
+pub fn by_name(name: &str) -> Option<&'static dyn Experiment> {
+    all().into_iter().find(|e| e.name() == name)
+}
+
+/// A point with the experiment it belongs to.
+pub struct Step {
+    pub experiment: &'static str,
+    pub point: Box<dyn Point>,
+}
+
+/// A run of the lab: its configuration, where the binaries are, whether
+/// perf(1) can count and profile, and what it has measured so far.
 pub struct Lab {
     pub cfg: Config,
     pub bin_dir: PathBuf,
+    /// `Ok` when perf works here, else why not (the report says it).
+    pub perf: std::result::Result<(), String>,
     pub results: Results,
-}
-
-/// One point of one experiment, run by [`Lab::run`].
-pub enum Step {
-    Echo(echo::Point),
-    Idle(idle::Point),
-    Fig30(fig30::Point),
-    StrCli(strcli::Point),
-}
-
-impl Step {
-    /// What the progress bar says while the step runs.
-    pub fn label(&self) -> String {
-        match self {
-            Step::Echo(p) => p.label(),
-            Step::Idle(p) => p.label(),
-            Step::Fig30(p) => p.label(),
-            Step::StrCli(p) => p.label(),
-        }
-    }
-
-    /// Roughly how many seconds the step takes, for the progress bar.
-    pub fn cost(&self, cfg: &Config) -> f64 {
-        match self {
-            Step::Echo(p) => p.cost(cfg),
-            Step::Idle(p) => p.cost(cfg),
-            Step::Fig30(p) => p.cost(cfg),
-            Step::StrCli(p) => p.cost(cfg),
-        }
-    }
 }
 
 /// What one load-generator run measured at the server.
@@ -138,8 +129,11 @@ pub struct Measured {
     /// CPU time other processes took from the two measured CPUs during
     /// the measured interval, percent of one CPU.
     pub other_cpu_pct: f64,
-    /// How many times the point was measured to get one undisturbed run.
+    /// How many times the point was measured (at most [`ATTEMPTS`]); the
+    /// figures are those of the least disturbed run.
     pub attempts: usize,
+    /// What perf found during the measured interval, when it was asked.
+    pub probed: Option<Probed>,
 }
 
 /// Other processes may take at most this much of the measured CPUs (percent
@@ -157,7 +151,7 @@ impl Lab {
 
     /// Whether `name` runs in this experiment: selected by `--servers` and
     /// built. A binary that is not built gets a note in the report.
-    pub fn available(&mut self, experiment: Experiment, name: &str, binary: &str) -> bool {
+    pub fn available(&mut self, experiment: &'static str, name: &str, binary: &str) -> bool {
         if !self.cfg.wants(name) {
             return false;
         }
@@ -166,65 +160,80 @@ impl Lab {
                 "skipped: {binary} is not built in {}",
                 self.bin_dir.display()
             );
-            self.results.note(experiment.name(), name, text);
+            self.results.note(experiment, name, text);
             return false;
         }
         true
     }
 
+    /// The experiments the configuration asks for, in report order.
+    pub fn experiments(&self) -> Vec<&'static dyn Experiment> {
+        all()
+            .into_iter()
+            .filter(|e| self.cfg.only.contains(&e.name()))
+            .collect()
+    }
+
     /// The steps of every experiment the configuration asks for.
     pub fn plan(&mut self) -> Vec<Step> {
         let mut steps = Vec::new();
-        for e in self.cfg.only.clone() {
-            steps.extend(match e {
-                Experiment::Echo => echo::plan(self),
-                Experiment::Idle => idle::plan(self),
-                Experiment::Fig30 => fig30::plan(self),
-                Experiment::StrCli => strcli::plan(self),
-            });
+        for e in self.experiments() {
+            steps.extend(e.plan(self).into_iter().map(|point| Step {
+                experiment: e.name(),
+                point,
+            }));
         }
         steps
     }
 
     /// Run one step; a failure becomes a note in the report.
     pub fn run(&mut self, step: &Step) {
-        let outcome = match step {
-            Step::Echo(p) => echo::run(self, p),
-            Step::Idle(p) => idle::run(self, p),
-            Step::Fig30(p) => fig30::run(self, p),
-            Step::StrCli(p) => strcli::run(self, p),
-        };
-        if let Err(e) = outcome {
-            let (experiment, subject) = match step {
-                Step::Echo(p) => ("echo", p.subject()),
-                Step::Idle(p) => ("idle", p.subject()),
-                Step::Fig30(p) => ("fig30", p.subject()),
-                Step::StrCli(p) => ("strcli", p.subject()),
-            };
-            self.results
-                .note(experiment, &subject, format!("{}: {e:#}", step.label()));
+        if let Err(e) = step.point.run(self) {
+            let subject = step.point.subject();
+            let text = format!("{}: {e:#}", step.point.label());
+            self.results.note(step.experiment, &subject, text);
         }
+    }
+
+    /// The targets every experiment run checks, as a report section.
+    pub fn targets(&self) -> Option<String> {
+        let targets: Vec<Target> = self
+            .experiments()
+            .iter()
+            .flat_map(|e| e.targets(self))
+            .collect();
+        if targets.is_empty() {
+            return None;
+        }
+        let mut t = Table::new(&["target", "this run", "verdict"]);
+        for target in targets {
+            t.row(vec![
+                target.goal,
+                target.figures,
+                target.verdict.to_string(),
+            ]);
+        }
+        Some(format!(
+            "## Targets\n\nMedians of this run only; server on CPU {}, load generator on CPU {}.\n\n{}",
+            self.cfg.server_cpu,
+            self.cfg.load_cpu,
+            t.markdown()
+        ))
     }
 
     /// Every experiment's part of the report, in order, each with its
     /// charts and then what was skipped or failed.
     pub fn sections(&self) -> Vec<Section> {
-        self.cfg
-            .only
-            .iter()
-            .map(|&e| {
-                let mut section = match e {
-                    Experiment::Echo => echo::section(self),
-                    Experiment::Idle => idle::section(self),
-                    Experiment::Fig30 => fig30::section(self),
-                    Experiment::StrCli => strcli::section(self),
-                };
+        self.experiments()
+            .into_iter()
+            .map(|e| {
+                let mut section = e.section(self);
                 for c in &section.charts {
                     section.markdown += &format!("\n![{}]({})\n", c.title, c.file);
                 }
                 let notes = self.results.notes_of(e.name());
                 if !notes.is_empty() {
-                    section.markdown += "\nNot measured:\n\n";
+                    section.markdown += "\nNot measured in this run:\n\n";
                     for n in notes {
                         section.markdown += &format!("- {}: {}\n", n.subject, n.text);
                     }
@@ -244,7 +253,8 @@ impl Lab {
     }
 
     /// Start the echo server `server` on a free port, drive it with `conns`
-    /// active and `idle` silent connections, stop it.
+    /// active and `idle` silent connections (with perf attached for the
+    /// measured interval when `probe` asks for it), stop it.
     ///
     /// A run during which other processes took more than [`DISTURBED_PCT`]
     /// of the CPUs is done again, up to [`ATTEMPTS`] times in all; the least
@@ -254,16 +264,18 @@ impl Lab {
         server: &echo::EchoServer,
         conns: usize,
         idle: usize,
+        probe: Option<Probe>,
     ) -> Result<Measured> {
         let mut best: Option<Measured> = None;
-        for attempt in 1..=ATTEMPTS {
-            let port = server_port()?;
+        let mut attempts = 0;
+        while attempts < ATTEMPTS {
+            attempts += 1;
+            let port = unp_tests::free_port();
             let mut args: Vec<String> = server.args.iter().map(|a| a.to_string()).collect();
             args.push(port.to_string());
             let running = self.start_server(server.binary, &args, port)?;
-            let mut measured = self.drive(&running, port, conns, idle)?;
+            let measured = self.drive(&running, port, conns, idle, probe)?;
             running.interrupt(Duration::from_millis(500));
-            measured.attempts = attempt;
             let quiet = measured.other_cpu_pct <= DISTURBED_PCT;
             if best
                 .as_ref()
@@ -275,18 +287,25 @@ impl Lab {
                 break;
             }
         }
-        best.ok_or_else(|| anyhow::anyhow!("no attempt"))
+        // The kept run says how many were made, not which one it was.
+        let mut kept = best.ok_or_else(|| anyhow::anyhow!("no attempt"))?;
+        kept.attempts = attempts;
+        Ok(kept)
     }
 
     /// Drive the echo server `server` (listening on `port`) with the load
     /// generator: `conns` active and `idle` silent connections; measure the
-    /// run and the server around it.
+    /// run and the server around it. With a `probe`, perf is attached to
+    /// the server's processes while the generator waits (no request is
+    /// outstanding then) and counts or samples exactly the measured
+    /// interval.
     pub fn drive(
         &self,
         server: &Spawned,
         port: u16,
         conns: usize,
         idle: usize,
+        probe: Option<Probe>,
     ) -> Result<Measured> {
         let opts = Options {
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
@@ -300,11 +319,21 @@ impl Lab {
         let setup = Duration::from_secs(60) + Duration::from_millis(10 * (conns + idle) as u64);
         let mut gen = Loadgen::start(&exe, &opts, Some(self.cfg.load_cpu), setup)?;
         let pgid = server.pid();
+        let mut session = match probe {
+            Some(probe) => Some(Session::attach(
+                probe,
+                &group_pids(pgid),
+                self.cfg.load_cpu,
+            )?),
+            None => None,
+        };
+        let perf_pid = session.as_ref().map(Session::pid);
         let mut cpus = vec![self.cfg.server_cpu, self.cfg.load_cpu];
         cpus.dedup();
-        // Ours: the server, the generator, the lab, and the kernel threads
-        // that finish their network work; anything else is other load.
-        let helpers = softirq_threads(&cpus);
+        // Ours: the server, the generator, the lab, perf, and the kernel
+        // threads that finish their network work; anything else is other load.
+        let mut helpers = softirq_threads(&cpus);
+        helpers.extend(perf_pid);
         let lab = std::process::id() as i32;
         let ours = || {
             process_cpu(lab)
@@ -317,6 +346,9 @@ impl Lab {
         let (busy0, ours0) = (cpus_busy(&cpus), ours());
         let (server0, gen0) = (group_cpu(pgid), process_cpu(gen.pid()));
         let run = gen.measure(self.cfg.measure + Duration::from_secs(30))?;
+        if let Some(session) = session.as_mut() {
+            session.disable()?;
+        }
         let (server1, gen1) = (group_cpu(pgid), process_cpu(gen.pid()));
         let (busy1, ours1) = (cpus_busy(&cpus), ours());
         let window = start.elapsed().as_secs_f64();
@@ -332,6 +364,10 @@ impl Lab {
         let idle_cpu = group_cpu(pgid).saturating_sub(server1);
         let idle_cpu_pct = 100.0 * idle_cpu.as_secs_f64() / idle_start.elapsed().as_secs_f64();
         gen.close(Duration::from_secs(30))?;
+        let probed = match session {
+            Some(session) => Some(session.finish()?),
+            None => None,
+        };
         Ok(Measured {
             run,
             server_cpu: (server1.saturating_sub(server0)).as_secs_f64(),
@@ -340,26 +376,7 @@ impl Lab {
             idle_cpu_pct,
             other_cpu_pct,
             attempts: 1,
+            probed,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn server_ports_are_free_and_below_the_ephemeral_range() {
-        let low: u16 = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
-            .unwrap()
-            .split_whitespace()
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        let (a, b) = (server_port().unwrap(), server_port().unwrap());
-        assert!(a < low && b < low, "{a} {b} {low}");
-        assert_ne!(a, b);
-        std::net::TcpListener::bind(("0.0.0.0", a)).unwrap();
     }
 }

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
 
-use super::{Lab, Step};
-use crate::config::{Config, Experiment};
+use super::{Experiment, Lab};
+use crate::config::Config;
 use crate::report::{show, Chart, Section, Table};
 use crate::spawn::Spawned;
 use crate::svg::bar_chart;
@@ -96,8 +96,8 @@ pub struct Point {
     pub repeat: usize,
 }
 
-impl Point {
-    pub fn label(&self) -> String {
+impl super::Point for Point {
+    fn label(&self) -> String {
         format!(
             "strcli: {}, repeat {}",
             self.version.binary,
@@ -105,11 +105,15 @@ impl Point {
         )
     }
 
-    pub fn subject(&self) -> String {
+    fn subject(&self) -> String {
         self.version.binary.to_owned()
     }
 
-    pub fn cost(&self, cfg: &Config) -> f64 {
+    fn run(&self, lab: &mut Lab) -> Result<()> {
+        run(lab, self)
+    }
+
+    fn cost(&self, cfg: &Config) -> f64 {
         let rtt = cfg.strcli_rtt.as_secs_f64();
         match self.version.binary {
             "tcpcli01" => cfg.strcli_lines as f64 * rtt + 0.3,
@@ -118,7 +122,33 @@ impl Point {
     }
 }
 
-pub fn plan(lab: &mut Lab) -> Vec<Step> {
+/// Experiment 5.
+pub struct StrCli;
+
+impl Experiment for StrCli {
+    fn name(&self) -> &'static str {
+        EXP
+    }
+
+    fn about(&self) -> &'static str {
+        "chapter 16: a file copied by each str_cli version through a delaying proxy"
+    }
+
+    fn plan(&self, lab: &mut Lab) -> Vec<Box<dyn super::Point>> {
+        plan(lab)
+    }
+
+    fn section(&self, lab: &Lab) -> Section {
+        section(lab)
+    }
+
+    fn summary(&self, lab: &Lab) -> Option<String> {
+        conclusion(lab)
+            .map(|c| format!("Chapter 16's str_cli versions, through the delaying proxy. {c}"))
+    }
+}
+
+fn plan(lab: &mut Lab) -> Vec<Box<dyn super::Point>> {
     let server = match (lab.binary(SERVER), lab.binary(STAND_IN)) {
         (Some(_), _) => SERVER,
         (None, Some(_)) => {
@@ -140,7 +170,7 @@ pub fn plan(lab: &mut Lab) -> Vec<Step> {
     };
     let versions: Vec<&'static Version> = VERSIONS
         .iter()
-        .filter(|v| lab.available(Experiment::StrCli, v.binary, v.binary))
+        .filter(|v| lab.available(EXP, v.binary, v.binary))
         .collect();
     if versions.is_empty() {
         return Vec::new();
@@ -156,10 +186,10 @@ pub fn plan(lab: &mut Lab) -> Vec<Step> {
             return Vec::new();
         }
     };
-    let mut steps = Vec::new();
+    let mut points: Vec<Box<dyn super::Point>> = Vec::new();
     for repeat in 0..lab.cfg.repeats {
         for &version in &versions {
-            steps.push(Step::StrCli(Point {
+            points.push(Box::new(Point {
                 version,
                 server,
                 input: Arc::clone(&input),
@@ -167,11 +197,11 @@ pub fn plan(lab: &mut Lab) -> Vec<Step> {
             }));
         }
     }
-    steps
+    points
 }
 
-pub fn run(lab: &mut Lab, p: &Point) -> Result<()> {
-    let port = super::server_port()?;
+fn run(lab: &mut Lab, p: &Point) -> Result<()> {
+    let port = unp_tests::free_port();
     let server = lab.start_server(p.server, &[port.to_string()], port)?;
     let proxy = DelayProxy::start(
         SocketAddr::from(([127, 0, 0, 1], port)),
@@ -205,7 +235,54 @@ pub fn run(lab: &mut Lab, p: &Point) -> Result<()> {
     Ok(())
 }
 
-pub fn section(lab: &Lab) -> Section {
+/// What this run shows against the book, from its medians: how long
+/// stop-and-wait took against its floor of one round trip per line, and
+/// how the other versions' times compare with it here and in the book.
+fn conclusion(lab: &Lab) -> Option<String> {
+    let cfg = &lab.cfg;
+    let wall = |v: &Version| lab.results.median(EXP, v.binary, 0, "wall_s");
+    let rtt = cfg.strcli_rtt.as_secs_f64();
+    let floor = cfg.strcli_lines as f64 * rtt;
+    let mut out = String::new();
+    let stop_and_wait = wall(&VERSIONS[0]);
+    if let Some(s) = stop_and_wait {
+        out += &format!(
+            "Stop-and-wait took {s:.2} s for {} lines, {:.2} times its floor of one {} ms round trip per line ({floor:.2} s).",
+            cfg.strcli_lines,
+            s / floor,
+            cfg.strcli_rtt.as_millis()
+        );
+    }
+    let others: Vec<(&Version, f64)> = VERSIONS[1..]
+        .iter()
+        .filter_map(|v| Some((v, wall(v)?)))
+        .collect();
+    if !others.is_empty() {
+        let fastest = others.iter().map(|o| o.1).fold(f64::MAX, f64::min);
+        let slowest = others.iter().map(|o| o.1).fold(f64::MIN, f64::max);
+        out += &format!(
+            " The other versions took {fastest:.3} s to {slowest:.3} s, {:.1} to {:.1} round trips of the proxy.",
+            fastest / rtt,
+            slowest / rtt
+        );
+        if let Some(s) = stop_and_wait {
+            let book: Vec<f64> = others
+                .iter()
+                .map(|(v, _)| v.book_secs / VERSIONS[0].book_secs)
+                .collect();
+            out += &format!(
+                " Against stop-and-wait they took {:.3} to {:.3} of its time here; in the book the same versions took {:.3} to {:.3}.",
+                fastest / s,
+                slowest / s,
+                book.iter().copied().fold(f64::MAX, f64::min),
+                book.iter().copied().fold(f64::MIN, f64::max)
+            );
+        }
+    }
+    (!out.is_empty()).then(|| out.trim_start().to_owned())
+}
+
+fn section(lab: &Lab) -> Section {
     let r = &lab.results;
     let cfg = &lab.cfg;
     let mut md = String::from("## 5. Chapter 16: str_cli versions over a long path\n\n");
@@ -213,12 +290,12 @@ pub fn section(lab: &Lab) -> Section {
         md,
         "A {}-line file (about 70 bytes a line) is copied to `{SERVER}` and back by each version, through \
          a proxy in the lab that delays every byte by {} ms each way (a {} ms round trip, no bandwidth \
-         limit); wall time from start to the last echoed byte, {} repeats, `median (min–max)`. The book \
+         limit); wall time from start to the last echoed byte, {}, `median (min–max)`. The book \
          copied 2,000 lines over a path of much longer round-trip time, so compare the ratios.\n",
         cfg.strcli_lines,
         cfg.strcli_rtt.as_millis() / 2,
         cfg.strcli_rtt.as_millis(),
-        cfg.repeats
+        cfg.repeats_text()
     );
     let secs = |v: f64| format!("{v:.3}");
     let stop_and_wait = r.median(EXP, "tcpcli01", 0, "wall_s");
@@ -236,7 +313,7 @@ pub fn section(lab: &Lab) -> Section {
     for v in VERSIONS.iter() {
         let wall = r.spread(EXP, v.binary, 0, "wall_s");
         if let Some(w) = wall {
-            bars.push((format!("{} ({})", v.design, v.binary), w.median));
+            bars.push((format!("{} ({})", v.design, v.binary), w));
         }
         t.row(vec![
             v.design.into(),
@@ -259,19 +336,14 @@ pub fn section(lab: &Lab) -> Section {
         format!("{:.3}", THREADS.2 / book_base),
     ]);
     md += &t.markdown();
-    let _ = writeln!(
-        md,
-        "\nStop-and-wait needs one round trip per line: at least {:.1} s here. The other versions \
-         keep the pipe full; with today's socket buffers (autotuned up to megabytes) the whole file \
-         fits in them, so each costs about one round trip plus the copy, and they differ far less \
-         than in the book, whose small buffers made the clients block.",
-        cfg.strcli_lines as f64 * cfg.strcli_rtt.as_secs_f64()
-    );
+    if let Some(conclusion) = conclusion(lab) {
+        let _ = writeln!(md, "\n{conclusion}");
+    }
     let charts = vec![Chart {
         file: "strcli.svg".into(),
         title: "Chapter 16: wall time of each str_cli version".into(),
         svg: bar_chart(
-            "Wall time to copy the file through the delaying proxy (median)",
+            "Wall time to copy the file through the delaying proxy (median, line: min–max)",
             "seconds",
             &bars,
             None,

@@ -268,6 +268,21 @@ trait Poller {
     ) -> io::Result<()>;
 }
 
+/// The watched descriptors of the backends that keep the list themselves
+/// (select, poll), in token (registration) order.
+#[derive(Default)]
+struct Watched(std::collections::BTreeMap<Token, (RawFd, Interest)>);
+
+impl Watched {
+    /// Record `fd`'s new interest; `NONE` takes it off the list.
+    fn set(&mut self, fd: RawFd, token: Token, new: Interest) {
+        match new.is_none() {
+            true => self.0.remove(&token),
+            false => self.0.insert(token, (fd, new)),
+        };
+    }
+}
+
 /// A registered descriptor, for the backends' system calls.
 fn borrow(fd: RawFd) -> BorrowedFd<'static> {
     // SAFETY: the backends borrow only registered descriptors, which stay

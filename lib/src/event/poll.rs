@@ -4,7 +4,6 @@
 //! entry and copies it out, and we scan it. No descriptor limit, but every
 //! wait still costs O(n) for n watched descriptors, idle or not.
 
-use std::collections::BTreeMap;
 use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
@@ -12,20 +11,16 @@ use std::time::Duration;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
 use super::epoll::timeout_ms;
-use super::{borrow, Interest, Poller, Ready, Token};
+use super::{borrow, Interest, Poller, Ready, Token, Watched};
 
-/// The watched descriptors, in token (registration) order.
 #[derive(Default)]
 pub(super) struct Poll {
-    watched: BTreeMap<Token, (RawFd, Interest)>,
+    watched: Watched,
 }
 
 impl Poller for Poll {
     fn set(&mut self, fd: RawFd, token: Token, _old: Interest, new: Interest) -> io::Result<()> {
-        match new.is_none() {
-            true => self.watched.remove(&token),
-            false => self.watched.insert(token, (fd, new)),
-        };
+        self.watched.set(fd, token, new);
         Ok(())
     }
 
@@ -36,6 +31,7 @@ impl Poller for Poll {
     ) -> io::Result<()> {
         let mut fds: Vec<PollFd> = self
             .watched
+            .0
             .values()
             .map(|&(fd, interest)| {
                 let mut events = PollFlags::empty();
@@ -50,7 +46,7 @@ impl Poller for Poll {
         };
         poll(&mut fds, timeout)?;
         let trouble = PollFlags::POLLERR | PollFlags::POLLHUP | PollFlags::POLLNVAL;
-        for (pollfd, &token) in fds.iter().zip(self.watched.keys()) {
+        for (pollfd, &token) in fds.iter().zip(self.watched.0.keys()) {
             let revents = pollfd.revents().unwrap_or(PollFlags::empty());
             if revents.is_empty() {
                 continue;

@@ -6,7 +6,6 @@
 //! watched, and setting its bit anyway would write past the set (the
 //! book's servers do not check; [`Select::set`] refuses it).
 
-use std::collections::BTreeMap;
 use std::io;
 use std::os::fd::RawFd;
 use std::time::Duration;
@@ -14,27 +13,22 @@ use std::time::Duration;
 use nix::sys::select::{select, FdSet};
 use nix::sys::time::{TimeVal, TimeValLike};
 
-use super::{borrow, Interest, Poller, Ready, Token};
+use super::{borrow, Interest, Poller, Ready, Token, Watched};
 
-/// The watched descriptors, in token (registration) order.
 #[derive(Default)]
 pub(super) struct Select {
-    watched: BTreeMap<Token, (RawFd, Interest)>,
+    watched: Watched,
 }
 
 impl Poller for Select {
     fn set(&mut self, fd: RawFd, token: Token, _old: Interest, new: Interest) -> io::Result<()> {
-        if new.is_none() {
-            self.watched.remove(&token);
-            return Ok(());
-        }
-        if fd as usize >= libc::FD_SETSIZE {
+        if !new.is_none() && fd as usize >= libc::FD_SETSIZE {
             return Err(io::Error::other(format!(
                 "descriptor {fd} is not below FD_SETSIZE ({})",
                 libc::FD_SETSIZE
             )));
         }
-        self.watched.insert(token, (fd, new));
+        self.watched.set(fd, token, new);
         Ok(())
     }
 
@@ -45,7 +39,7 @@ impl Poller for Select {
     ) -> io::Result<()> {
         let (mut rset, mut wset) = (FdSet::new(), FdSet::new());
         let mut maxfd = -1;
-        for &(fd, interest) in self.watched.values() {
+        for &(fd, interest) in self.watched.0.values() {
             maxfd = maxfd.max(fd);
             if interest.read {
                 rset.insert(borrow(fd));
@@ -56,7 +50,7 @@ impl Poller for Select {
         }
         let mut timeval = timeout.map(|t| TimeVal::microseconds(t.as_micros() as i64));
         select(maxfd + 1, &mut rset, &mut wset, None, timeval.as_mut())?;
-        for (&token, &(fd, _)) in &self.watched {
+        for (&token, &(fd, _)) in &self.watched.0 {
             let what = Ready {
                 readable: rset.contains(borrow(fd)),
                 writable: wset.contains(borrow(fd)),

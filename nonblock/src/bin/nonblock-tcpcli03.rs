@@ -7,6 +7,8 @@
 //! `accept`. See `tcpservselect03` for what Linux does with it.
 //!
 //! Run: `nonblock-tcpcli03 <IPaddress> [port]` (default 9877).
+//!
+//! Differences from the C: the optional port argument.
 
 use std::time::Duration;
 

@@ -9,6 +9,8 @@
 //!
 //! Run: `nonblock-tcpcli04 <IPaddress> [port]` (default 9877), e.g. against
 //! `tcpserv04 [port]`.
+//!
+//! Differences from the C: the optional port argument.
 
 use std::io;
 use std::time::Duration;

@@ -7,6 +7,8 @@
 //! closes (so that TIME_WAIT stays here, not on the server). The book
 //! measures its servers with `client <server> 8888 5 500 4000`:
 //!
+//! Run:
+//!
 //! ```sh
 //! serv02 40123 15 &
 //! client 127.0.0.1 40123 5 500 4000   # child 0 done ... child 4 done

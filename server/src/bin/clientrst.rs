@@ -9,12 +9,14 @@
 //! `accept`; its first read fails with `ECONNRESET`, which every server
 //! here logs (`readline error: Connection reset by peer`) and survives.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv00 40123 &
 //! clientrst 127.0.0.1 40123 3 30 4000
 //! ```
 //!
-//! Arguments, output and differences as `client`.
+//! Arguments, output and differences from the C as `client`.
 
 use nix::errno::Errno;
 use nix::sys::wait::{wait, WaitStatus};

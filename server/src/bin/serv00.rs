@@ -5,6 +5,8 @@
 //! from every other server's to get the cost of that server's process or
 //! thread control.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv00 [ <host> ] <port#>       # serv00 40123
 //! client 127.0.0.1 40123 5 500 4000

@@ -4,6 +4,8 @@
 //! The most expensive design of Figure 30.1: a whole process is made and
 //! destroyed per connection.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv01 [ <host> ] <port#>       # serv01 40123
 //! client 127.0.0.1 40123 5 500 4000

@@ -4,6 +4,8 @@
 //! they all share, and the kernel hands each new connection to one of
 //! them. The cost of a `fork` is paid once per child, not per client.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv02 [ <host> ] <port#> <#children>     # serv02 40123 15
 //! client 127.0.0.1 40123 5 500 4000

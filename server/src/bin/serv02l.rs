@@ -5,12 +5,14 @@
 //! the *select collisions* the book describes, paid for in CPU time
 //! (compare its line in Figure 30.1 with serv02's).
 //!
+//! Run:
+//!
 //! ```sh
 //! serv02l [ <host> ] <port#> <#children>    # serv02l 40123 15
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Output and differences as serv02. The usage line names serv02l.
+//! Output and differences from the C as serv02. The usage line names serv02l.
 
 use server::args::ServerArgs;
 use server::prefork::{child_main, Accept, Children};

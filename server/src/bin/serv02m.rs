@@ -4,13 +4,15 @@
 //! show how evenly the kernel spreads connections over children all
 //! blocked in `accept` (the book's distribution table, §30.6).
 //!
+//! Run:
+//!
 //! ```sh
 //! serv02m [ <host> ] <port#> <#children>    # serv02m 40123 15
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Output and differences as serv02. The C's usage line says serv02; this
-//! one names serv02m.
+//! Output and differences from the C as serv02. The C's usage line says
+//! serv02; this one names serv02m.
 
 use server::args::ServerArgs;
 use server::meter::Meter;

@@ -5,6 +5,8 @@
 //! would not work or would wake them all. The Makefile: "Similar to Apache
 //! server". The lock costs two `fcntl` system calls per connection.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv03 [ <host> ] <port#> <#children>     # serv03 40123 15
 //! client 127.0.0.1 40123 5 500 4000

@@ -3,13 +3,15 @@
 //! `child i, N connections`: with the lock, the kernel's choice of which
 //! waiting child gets the lock decides the spread.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv03m [ <host> ] <port#> <#children>    # serv03m 40123 15
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Output and differences as serv03. The C's usage line says serv03; this
-//! one names serv03m.
+//! Output and differences from the C as serv03. The C's usage line says
+//! serv03; this one names serv03m.
 
 use server::args::ServerArgs;
 use server::lock::FcntlLock;

@@ -5,13 +5,15 @@
 //! uncontended lock is a user-space atomic operation, no system call, so
 //! this is cheaper than serv03's `fcntl` lock.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv04 [ <host> ] <port#> <#children>     # serv04 40123 15
 //! client 127.0.0.1 40123 5 500 4000
 //! ```
 //!
-//! Output and differences as serv02. The C maps `/dev/zero`; an anonymous
-//! mapping is the same memory without opening a file.
+//! Output and differences from the C as serv02. The C maps `/dev/zero`;
+//! an anonymous mapping is the same memory without opening a file.
 
 use server::args::ServerArgs;
 use server::lock::PthreadLock;

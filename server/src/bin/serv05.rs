@@ -7,6 +7,8 @@
 //! watching the listening socket. The Makefile: "Similar to NCSA server".
 //! Passing a descriptor costs more than letting the children `accept`.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv05 [ <host> ] <port#> <#children>     # serv05 40123 15
 //! client 127.0.0.1 40123 5 500 4000

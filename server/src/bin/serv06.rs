@@ -3,6 +3,8 @@
 //! serves it with `web_child` and ends. Creating a thread is much cheaper
 //! than forking a process (Figure 30.1: serv01 against serv06).
 //!
+//! Run:
+//!
 //! ```sh
 //! serv06 [ <host> ] <port#>       # serv06 40123
 //! client 127.0.0.1 40123 5 500 4000

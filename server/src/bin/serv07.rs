@@ -4,6 +4,8 @@
 //! connection and loops. Threads of one process need no shared mapping or
 //! lock file: an ordinary mutex does.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv07 [ <host> ] <port#> <#threads>      # serv07 40123 15
 //! client 127.0.0.1 40123 5 500 4000
@@ -20,8 +22,9 @@
 use std::sync::Mutex;
 
 use server::args::ServerArgs;
+use server::cpu::pr_cpu_time;
 use server::meter::Meter;
-use server::prethread::prethread_main;
+use server::prethread::thread_make;
 use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use unp::wrap;
@@ -31,8 +34,17 @@ fn main() {
     let signals = SignalPipe::catch(STOP);
     let mlock = Mutex::new(args.listen());
     let meter = Meter::new(args.count);
-    prethread_main(&signals, args.count, meter, |i| {
-        thread_main(i, &mlock, meter)
+
+    std::thread::scope(|scope| {
+        for i in 0..args.count {
+            let mlock = &mlock;
+            thread_make(scope, move || thread_main(i, mlock, meter));
+        }
+        // the C's pause() until SIGINT, then sig_int
+        signals.wait();
+        pr_cpu_time();
+        meter.print("thread", "connections");
+        std::process::exit(0)
     })
 }
 

@@ -5,6 +5,8 @@
 //! it. The hand-off through the mutex and condition variable costs more
 //! than serv07's threads accepting for themselves (Figure 30.1).
 //!
+//! Run:
+//!
 //! ```sh
 //! serv08 [ <host> ] <port#> <#threads>      # serv08 40123 15
 //! client 127.0.0.1 40123 5 500 4000
@@ -26,10 +28,11 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
 use server::meter::Meter;
+use server::prethread::thread_make;
 use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use socket2::Socket;
-use unp::{wrap, OrDie};
+use unp::wrap;
 
 /// The most connections waiting in the ring (`pthread08.h`).
 const MAXNCLI: usize = 32;
@@ -65,9 +68,7 @@ fn main() {
     std::thread::scope(|scope| {
         for i in 0..args.count {
             let clifd = &clifd;
-            std::thread::Builder::new()
-                .spawn_scoped(scope, move || thread_main(i, clifd, meter))
-                .or_die("pthread_create error");
+            thread_make(scope, move || thread_main(i, clifd, meter));
         }
         loop {
             let (connfd, _cliaddr) = wrap::accept(&listener);

@@ -3,6 +3,8 @@
 //! thread calls `accept` on the shared socket at once, and the kernel gives
 //! each connection to one of them, as for serv02's processes.
 //!
+//! Run:
+//!
 //! ```sh
 //! serv09 [ <host> ] <port#> <#threads>      # serv09 40123 15
 //! client 127.0.0.1 40123 5 500 4000
@@ -13,11 +15,12 @@
 //! The C no longer links with gcc 10 or later: `pthread09.h` *defines*
 //! (not declares) its globals, and `-fno-common` makes the two files'
 //! copies collide. Here the threads borrow the one listening socket, and
-//! it builds and works. Other differences as serv07.
+//! it builds and works. Other differences from the C as serv07.
 
 use server::args::ServerArgs;
+use server::cpu::pr_cpu_time;
 use server::meter::Meter;
-use server::prethread::prethread_main;
+use server::prethread::thread_make;
 use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use socket2::Socket;
@@ -28,8 +31,17 @@ fn main() {
     let signals = SignalPipe::catch(STOP);
     let listener = args.listen();
     let meter = Meter::new(args.count);
-    prethread_main(&signals, args.count, meter, |i| {
-        thread_main(i, &listener, meter)
+
+    std::thread::scope(|scope| {
+        for i in 0..args.count {
+            let listener = &listener;
+            thread_make(scope, move || thread_main(i, listener, meter));
+        }
+        // the C's pause() until SIGINT, then sig_int
+        signals.wait();
+        pr_cpu_time();
+        meter.print("thread", "connections");
+        std::process::exit(0)
     })
 }
 

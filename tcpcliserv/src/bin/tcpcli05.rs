@@ -3,10 +3,12 @@
 //! measurements" for the nonblocking client of chapter 16).
 //!
 //! Same as tcpcli01 but the default port is 7, the inetd `echo` service,
-//! which is seldom enabled on Linux: run one of the chapter's servers there
-//! instead (`tcpserv04 7 &` as root, or in a private network namespace),
-//! then `tcpcli05 127.0.0.1`; or use the port convention,
-//! `tcpcli05 127.0.0.1 40000` against `tcpserv04 40000`.
+//! which is seldom enabled on Linux.
+//!
+//! Run: one of the chapter's servers on port 7 (`tcpserv04 7 &` as root,
+//! or in a private network namespace), then `tcpcli05 127.0.0.1`; or with
+//! the port convention, `tcpcli05 127.0.0.1 40000` against
+//! `tcpserv04 40000`.
 //!
 //! Differs from the C: the optional port argument; nothing else.
 

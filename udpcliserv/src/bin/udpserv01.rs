@@ -6,6 +6,8 @@
 //! client, one datagram at a time: there is no connection to fork for.
 //!
 //! Run: `udpserv01 [port]` (default 9877), then `udpcli01 127.0.0.1 [port]`.
+//!
+//! Differences from the C: the optional port argument.
 
 use socket2::{Domain, SockAddr, Type};
 use std::net::{Ipv4Addr, SocketAddrV4};
