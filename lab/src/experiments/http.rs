@@ -358,8 +358,8 @@ fn micros(text: &str) -> Option<f64> {
 }
 
 /// wrk's report (`--latency`).
-/// A run in which no request completed (a CGI backlog longer than the
-/// run) reports a rate of 0 and no latency: the percentiles are left out.
+/// A run in which no request completed in time (a CGI backlog longer
+/// than wrk's timeout) has no latency: the percentiles are left out.
 fn parse_wrk(lines: &[String]) -> Result<Report> {
     let mut report = Report::default();
     let mut rate_seen = false;
@@ -386,7 +386,8 @@ fn parse_wrk(lines: &[String]) -> Result<Report> {
     if !rate_seen {
         bail!("wrk reported no rate: {}", lines.join(" / "));
     }
-    if report.requests == 0.0 {
+    // No latency is 0 µs: wrk prints 0 when it timed every request out.
+    if report.requests == 0.0 || report.p50_us == 0.0 {
         (report.p50_us, report.p99_us) = (f64::NAN, f64::NAN);
     }
     Ok(report)
