@@ -48,8 +48,8 @@ cat out
 #[test]
 fn wrong_arguments_print_the_usage() {
     let usage = "usage: httpd [port]";
-    assert_usage(&[
-        ("httpd", &["1", "2"], usage),
+    assert_usage([
+        ("httpd", &["1", "2"][..], usage),
         ("httpd", &["port"], usage),
         ("httpd", &["65536"], usage),
     ]);
