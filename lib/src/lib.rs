@@ -14,6 +14,7 @@
 //! | `signal` (`signal.c`), `sig_chld` | [`signal()`](signal::signal), [`signal::sig_chld_waitpid`] |
 //! | `dg_cli`, `dg_echo`, `udp_client`, `udp_connect`, `recvfrom_flags`, `sock_set_port` | [`udp`] |
 //! | `connect_timeo`, `readable_timeo` (chapter 14) | [`timeo`] |
+//! | `write_fd`, `read_fd`, and a `sockaddr_un` (chapter 15) | [`unix`] |
 //! | `connect_nonb` (chapter 16) | [`nonb`] |
 //! | `gf_time`, `ctime` | [`time`] |
 //! | not in the book: a buffer lent to aio or io_uring (the model of Figure 6.5) | [`lent::LentBuf`] |
@@ -37,6 +38,7 @@ pub mod tcp;
 pub mod time;
 pub mod timeo;
 pub mod udp;
+pub mod unix;
 pub mod uring;
 pub mod wrap;
 

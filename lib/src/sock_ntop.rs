@@ -6,8 +6,8 @@
 use socket2::SockAddr;
 
 /// Address and port in the book's format: `a.b.c.d:port`, `[v6addr]:port`
-/// (the port left out when it is 0), a Unix-domain path or
-/// `(no pathname bound)`.
+/// (the port left out when it is 0), a Unix-domain path (`@name` for
+/// Linux's abstract names) or `(no pathname bound)`.
 pub fn sock_ntop(addr: &SockAddr) -> String {
     if let Some(v4) = addr.as_socket_ipv4() {
         match v4.port() {
@@ -20,10 +20,7 @@ pub fn sock_ntop(addr: &SockAddr) -> String {
             port => format!("[{}]:{port}", v6.ip()),
         }
     } else if addr.is_unix() {
-        match addr.as_pathname() {
-            Some(path) => path.display().to_string(),
-            None => "(no pathname bound)".to_owned(),
-        }
+        crate::unix::sun_path(addr)
     } else {
         format!(
             "sock_ntop: unknown AF_xxx: {}, len {}",

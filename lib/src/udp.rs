@@ -8,9 +8,11 @@
 //! A datagram is bytes, not a C string: where the C ends what it prints at
 //! the first NUL (`recvline[n] = 0; Fputs(...)`), these write all `n` bytes.
 
+use std::ffi::OsStr;
 use std::io::{self, BufRead, IoSliceMut, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd};
+use std::os::unix::ffi::OsStrExt;
 
 use nix::sys::socket::{self, ControlMessageOwned, MsgFlags, SockaddrStorage};
 use socket2::{SockAddr, Socket};
@@ -32,10 +34,18 @@ pub fn recvfrom(sock: impl AsFd, buf: &mut [u8]) -> io::Result<(usize, SockAddr)
     ))
 }
 
-/// An internet address as nix returns it (from `recvmsg`, `getifaddrs`),
-/// as the `SockAddr` the rest of the workspace uses; `None` for any other
-/// family.
+/// An internet or Unix-domain address as nix returns it (from `recvmsg`,
+/// `getifaddrs`), as the `SockAddr` the rest of the workspace uses; `None`
+/// for any other family.
 pub fn to_sockaddr(addr: &SockaddrStorage) -> Option<SockAddr> {
+    if let Some(unix) = addr.as_unix_addr() {
+        let sun_path = match (unix.path(), unix.as_abstract()) {
+            (Some(path), _) => path.as_os_str().as_bytes().to_vec(),
+            (_, Some(name)) => [&[0u8][..], name].concat(), // Linux's abstract names
+            _ => Vec::new(),                                // an unbound sender
+        };
+        return SockAddr::unix(OsStr::from_bytes(&sun_path)).ok();
+    }
     let std_addr = match (addr.as_sockaddr_in(), addr.as_sockaddr_in6()) {
         (Some(v4), _) => SocketAddr::V4((*v4).into()),
         (_, Some(v6)) => SocketAddr::V6((*v6).into()),

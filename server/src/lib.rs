@@ -15,7 +15,7 @@
 //! | `pthread07.c`, `pthread08.c`, `pthread09.c` (`thread_make`, §30.11) | [`prethread`] |
 //! | `lock_fcntl.c`, `lock_pthread.c` (§30.7, §30.8) | [`lock`] |
 //! | `meter.c` | [`meter`] |
-//! | `lib/write_fd.c`, `lib/read_fd.c` (serv05) | [`passfd`] |
+//! | `lib/write_fd.c`, `lib/read_fd.c` (serv05) | [`unp::unix`] (shared with chapter 15) |
 //! | `[<host>] <port#> [<#children>]` | [`args`] |
 //! | the handlers' `printf` and `exit` | [`signals`] (a self-pipe) |
 //! | (not in the book) `web_child` as a state machine on the event loop (serv10–serv13) | [`web_conn`] |
@@ -25,7 +25,6 @@ pub mod client;
 pub mod cpu;
 pub mod lock;
 pub mod meter;
-pub mod passfd;
 pub mod prefork;
 pub mod prethread;
 pub mod signals;

@@ -36,11 +36,11 @@ use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::unistd::getpid;
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;
-use server::passfd::{read_fd, write_fd};
 use server::prefork::Children;
 use server::signals::{SignalPipe, STOP};
 use server::web_child;
 use socket2::Socket;
+use unp::unix::{read_fd, write_fd};
 use unp::{err_quit, err_sys, wrap, OrDie};
 
 /// The parent's view of one child (`child.h`).
