@@ -31,7 +31,15 @@ use lab::spawn::{kill_children_on_signals, pin_self};
 use lab::{perf, readme};
 
 /// The crates whose binaries the lab drives.
-const CRATES: [&str; 6] = ["lab", "tcpcliserv", "select", "nonblock", "aio", "server"];
+const CRATES: [&str; 7] = [
+    "lab",
+    "tcpcliserv",
+    "select",
+    "nonblock",
+    "aio",
+    "server",
+    "tinyhttpd",
+];
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
