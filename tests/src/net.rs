@@ -57,12 +57,17 @@ pub fn port_in_state(proto: &str, port: u16, state: &str) -> bool {
     !bound_sockets(proto, port, state, "").is_empty()
 }
 
-/// Whether process `pid` holds a socket of `proto` bound to `port` in
-/// `state` (as [`port_in_state`]): the port is then the server's, not that
-/// of another program that took it first (tests of other runs pick free
-/// ports from the same range).
-pub fn port_bound_by(proto: &str, port: u16, state: &str, pid: i32) -> bool {
-    bound_sockets(proto, port, state, "p").contains(&format!("pid={pid},"))
+/// Whether a process of process group `pgid` holds a socket of `proto`
+/// bound to `port` in `state` (as [`port_in_state`]): the port is then the
+/// server's, not that of another program that took it first (tests of
+/// other runs pick free ports from the same range). The group, not one
+/// process: a server's sockets may be held by its children only (serv13's
+/// `SO_REUSEPORT` processes each bind their own).
+pub fn port_bound_by(proto: &str, port: u16, state: &str, pgid: i32) -> bool {
+    let holders = bound_sockets(proto, port, state, "p");
+    crate::process_group(pgid)
+        .iter()
+        .any(|(pid, _)| holders.contains(&format!("pid={pid},")))
 }
 
 /// `ss`'s lines for the sockets of `proto` bound to `port` in `state`,

@@ -277,6 +277,7 @@ impl Proc {
         let mut exited = None;
         wait_for(&format!("{proto} port {port}"), timeout, || {
             exited = self.try_exit();
+            // The program leads its own process group.
             exited.is_some() || port_bound_by(proto, port, state, self.pid())
         })?;
         match exited {
