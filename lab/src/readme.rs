@@ -153,19 +153,25 @@ pub fn replace_between(readme: &str, summary: &str) -> Result<String> {
     ))
 }
 
-/// Rewrite `root/README.md`'s summary from the run in `dir`; the README's
-/// path.
-pub fn install(root: &Path, dir: &Path) -> Result<PathBuf> {
+/// `root/README.md` with its summary made from the run in `dir`.
+pub fn rewritten(root: &Path, dir: &Path) -> Result<String> {
     let (lab, run) = load(dir)?;
-    let readme_path = root.join("README.md");
-    let readme = fs::read_to_string(&readme_path).context("README.md")?;
+    let readme = fs::read_to_string(root.join("README.md")).context("README.md")?;
     let dir = fs::canonicalize(dir)?;
     let root = fs::canonicalize(root)?;
     let rel = dir
         .strip_prefix(&root)
         .with_context(|| format!("{} is not inside {}", dir.display(), root.display()))?;
     let text = prefix_links(&summary(&lab, &run), &rel.display().to_string());
-    fs::write(&readme_path, replace_between(&readme, &text)?)?;
+    replace_between(&readme, &text)
+}
+
+/// Rewrite `root/README.md`'s summary from the run in `dir`; the README's
+/// path.
+pub fn install(root: &Path, dir: &Path) -> Result<PathBuf> {
+    let text = rewritten(root, dir)?;
+    let readme_path = root.join("README.md");
+    fs::write(&readme_path, text)?;
     Ok(readme_path)
 }
 
@@ -208,6 +214,17 @@ Run 2026-11-26T23-13-20Z, `lab --only echo --repeats 2` (quick mode), 4m41s.
         assert_eq!(
             prefix_links(md, "docs/lab/"),
             "![a](docs/lab/echo.svg) [r](docs/lab/report.md) [w](https://x) [s](#top)"
+        );
+    }
+
+    #[test]
+    fn the_readme_summary_is_the_one_of_the_committed_run() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let readme = fs::read_to_string(root.join("README.md")).unwrap();
+        let fresh = rewritten(&root, &root.join("docs/lab")).unwrap();
+        assert!(
+            readme == fresh,
+            "the README's lab summary is not the one of docs/lab: run `cargo run --release -p lab -- --readme docs/lab`"
         );
     }
 

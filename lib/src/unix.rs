@@ -52,8 +52,10 @@ pub fn sun_path(addr: &SockAddr) -> String {
 /// a regular file. This removes `path` only when it is a socket that
 /// nobody listens on any more (a `connect(2)` of type `ty` is refused); a
 /// live server's socket or any other file stays, and the `bind` that
-/// follows fails with `bind error: Address already in use`. Abstract names
-/// (`@...`) have no file: nothing to do.
+/// follows fails with `bind error: Address already in use`. (The probe is
+/// a real connection, closed at once: a live stream server sees one client
+/// that sends nothing.) Abstract names (`@...`) have no file: nothing to
+/// do.
 pub fn unlink_stale(path: &str, ty: Type) {
     if path.starts_with('@') {
         return;

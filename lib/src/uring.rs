@@ -40,7 +40,7 @@
 //! - a connection is closed only when no operation of it is in flight: a
 //!   multishot recv is cancelled first (`IORING_OP_ASYNC_CANCEL`) and its
 //!   last completion awaited;
-//! - out of descriptors, the accept stops ([`AcceptPause`]: said once) and
+//! - out of descriptors, the accept stops ([`AcceptPause`]: said at most once every 10 s) and
 //!   is queued again when a connection closes.
 
 use std::collections::{HashMap, VecDeque};
@@ -51,7 +51,7 @@ use std::sync::atomic::{AtomicU16, Ordering};
 use io_uring::{cqueue, opcode, squeue, types, IoUring};
 use socket2::Socket;
 
-use crate::event::AcceptPause;
+use crate::event::{AcceptPause, IdMap};
 use crate::{err_msg, err_sys};
 
 /// Received buffers a connection may hold, waiting to be sent, before its
@@ -258,7 +258,7 @@ pub struct Server<C: Connection> {
     /// Out of descriptors: accept again only when a connection closes.
     accept_paused: bool,
     pause: AcceptPause,
-    conns: HashMap<u64, Conn<C>>,
+    conns: IdMap<u64, Conn<C>>,
     next_id: u64,
     /// Connections whose recv waits for a buffer.
     starved: Vec<u64>,
@@ -301,7 +301,7 @@ impl<C: Connection> Server<C> {
             accepting: false,
             accept_paused: false,
             pause: AcceptPause::default(),
-            conns: HashMap::new(),
+            conns: IdMap::default(),
             next_id: 1,
             starved: Vec::new(),
             returned: false,
@@ -374,7 +374,6 @@ impl<C: Connection> Server<C> {
     fn accepted(&mut self, result: i32, flags: u32) {
         self.accepting = cqueue::more(flags);
         if result >= 0 {
-            self.pause.accepted();
             // SAFETY: a successful accept returns a new descriptor that
             // nothing else owns.
             let sock = unsafe { Socket::from_raw_fd(result) };

@@ -639,19 +639,21 @@ fn web_fetches_files_in_parallel_and_each_arrives_whole() {
 
 #[test]
 fn web_reports_a_failed_nonblocking_connect_and_goes_on() {
-    // The server answers the home page, then stops listening: each file's
-    // connect is refused.
+    // The server stops listening once it has the home page's connection,
+    // then answers it: each file's connect, made after the home page has
+    // ended, is refused. (Closing the listener only after the answer would
+    // let a file's connection into its queue, to be reset.)
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = thread::spawn(move || {
         let (conn, _) = listener.accept().unwrap();
+        drop(listener);
         let mut reader = BufReader::new(conn.try_clone().unwrap());
         let mut line = String::new();
         while reader.read_line(&mut line).unwrap() > 0 && !line.ends_with("\r\n\r\n") {}
         let mut conn = conn;
         conn.write_all(&response(HOME)).unwrap();
         conn.shutdown(Shutdown::Write).unwrap();
-        drop(listener);
     });
     let out = client("web")
         .args(["2", &format!("127.0.0.1:{port}"), "/", "/a", "/b"])

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use socket2::{Domain, Socket, Type};
 use sockopt::getsockopt_int;
-use unp_tests::{client, free_port, run_client};
+use unp_tests::{assert_usage, client, free_port, run_client, skip_unless_root};
 
 fn stdout_of(name: &str, args: &[&str]) -> String {
     String::from_utf8(run_client(name, args, b"", "")).unwrap()
@@ -218,6 +218,9 @@ fn in_private_netns<T: Send>(f: impl FnOnce() -> T + Send) -> T {
 /// against a listener on the daytime port 13.
 #[test]
 fn the_books_command_lines_use_the_daytime_port() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     in_private_netns(|| {
         let _daytime = TcpListener::bind("127.0.0.1:13").unwrap();
         for name in ["rcvbuf", "rcvbufset"] {
@@ -243,32 +246,22 @@ fn a_closed_port_is_connection_refused_after_the_defaults() {
 
 #[test]
 fn bad_arguments_print_the_usage_line() {
-    for (name, args, usage) in [
+    assert_usage([
         ("rcvbuf", &[][..], "usage: rcvbuf <IPaddress> [port]"),
         (
             "rcvbuf",
-            &["127.0.0.1", "13", "x"][..],
+            &["127.0.0.1", "13", "x"],
             "usage: rcvbuf <IPaddress> [port]",
         ),
         (
             "rcvbufset",
-            &["127.0.0.1", "port"][..],
+            &["127.0.0.1", "port"],
             "usage: rcvbufset <IPaddress> [port]",
         ),
-        ("checkopts", &["x"][..], "usage: checkopts"),
-        ("prdefaults", &["x"][..], "usage: prdefaults"),
-        ("sockopt", &["x"][..], "usage: sockopt"),
-    ] {
-        client(name)
-            .args(args)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(format!("{usage}\n"));
-    }
-    client("rcvbuf")
-        .arg("foo")
-        .assert()
-        .code(1)
-        .stderr("inet_pton error for foo\n");
+        ("rcvbuf", &["foo"], "inet_pton error for foo"),
+        ("rcvbufset", &[""], "inet_pton error for "),
+        ("checkopts", &["x"], "usage: checkopts"),
+        ("prdefaults", &["x"], "usage: prdefaults"),
+        ("sockopt", &["x"], "usage: sockopt"),
+    ]);
 }

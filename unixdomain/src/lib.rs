@@ -62,7 +62,9 @@
 //!
 //! The book's fixed pathnames (`/tmp/unix.str`, `/tmp/unix.dg`) are the
 //! defaults; one optional trailing argument replaces them, as the port
-//! argument replaces a fixed port elsewhere.
+//! argument replaces a fixed port elsewhere. A pathname argument must be
+//! absolute, or an abstract `@name`: a relative one would name a different
+//! socket in each directory a program is started from.
 
 use std::ffi::CString;
 use std::io::{self, Write};
@@ -84,17 +86,34 @@ pub const UNIXSTR_PATH: &str = "/tmp/unix.str";
 /// The book's datagram pathname (`UNIXDG_PATH` of `unp.h`).
 pub const UNIXDG_PATH: &str = "/tmp/unix.dg";
 
-/// The command line of a program that uses a fixed pathname in the book:
-/// no argument, or one, the pathname that replaces `default_path`. Any
-/// other count prints `usage` and exits 1.
-pub fn path_arg(usage: &str, default_path: &str) -> String {
-    let args: Vec<String> = std::env::args_os()
+/// The program's arguments after its name, each UTF-8; any other prints
+/// `usage` and exits 1 (a pathname of the book is text).
+pub fn arguments(usage: &str) -> Vec<String> {
+    std::env::args_os()
         .skip(1)
         .map(|arg| arg.into_string().unwrap_or_else(|_| err_quit(usage)))
-        .collect();
-    match &args[..] {
+        .collect()
+}
+
+/// A socket's pathname argument: absolute (`/tmp/unix.str`) or an abstract
+/// name (`@unix.str`). A relative pathname would name a different socket
+/// in each directory a client or server is started from, so it prints
+/// `usage` and exits 1, as an empty one does.
+pub fn pathname(arg: &str, usage: &str) -> String {
+    let abstract_name = arg.len() > 1 && arg.starts_with('@');
+    match arg.starts_with('/') || abstract_name {
+        true => arg.to_owned(),
+        false => err_quit(usage),
+    }
+}
+
+/// The command line of a program that uses a fixed pathname in the book:
+/// no argument, or one, the [`pathname`] that replaces `default_path`. Any
+/// other count prints `usage` and exits 1.
+pub fn path_arg(usage: &str, default_path: &str) -> String {
+    match &arguments(usage)[..] {
         [] => default_path.to_owned(),
-        [path] => path.clone(),
+        [path] => pathname(path, usage),
         _ => err_quit(usage),
     }
 }
@@ -211,7 +230,8 @@ pub fn read_cred(fd: impl AsFd, buf: &mut [u8]) -> io::Result<(usize, Option<Cre
 }
 
 /// The credentials as the book's programs print them, one per line, or
-/// `(no credentials returned)`.
+/// `(no credentials returned)`. A failed stdout is ignored, as the C's
+/// `printf` is: the server goes on echoing.
 pub fn print_cred(cred: Option<Cred>) {
     let text = match cred {
         None => "(no credentials returned)\n".to_owned(),
@@ -221,8 +241,8 @@ pub fn print_cred(cred: Option<Cred>) {
         ),
     };
     let mut stdout = io::stdout().lock();
-    stdout.write_all(text.as_bytes()).or_die("write error");
-    stdout.flush().or_die("write error");
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }
 
 /// The chapter's `str_echo` (`strecho.c`, Figure 15.16): the echo loop of

@@ -4,14 +4,16 @@
 //! credentials the kernel vouches for.
 
 use std::fs;
-use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use nix::unistd::{getgid, getuid};
-use unp_tests::{bin, client, free_port, in_netns, run_client, server, wait_until, Proc};
+use unp_tests::{
+    assert_usage, bin, client, free_port, in_netns, run_client, server, skip_unless_root,
+    wait_until, Proc,
+};
 
 /// A directory of its own for one test, removed when dropped.
 struct TempDir(PathBuf);
@@ -180,10 +182,27 @@ fn the_datagram_pair_echoes_and_the_client_leaves_nothing_behind() {
     assert_eq!(left, ["unix.dg"]);
 }
 
+#[test]
+fn the_datagram_client_leaves_nothing_behind_when_there_is_no_server() {
+    let dir = TempDir::new();
+    client("unixdgcli01")
+        .arg(dir.path("no-server"))
+        .env("TMPDIR", &dir.0)
+        .write_stdin("lost\n")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("sendto error: No such file or directory\n");
+    assert_eq!(fs::read_dir(&dir.0).unwrap().count(), 0);
+}
+
 /// The book's command lines on the book's `/tmp/unix.str` and
 /// `/tmp/unix.dg`, in a private mount namespace with its own `/tmp`.
 #[test]
 fn the_books_command_lines_use_the_books_pathnames() {
+    if skip_unless_root("unshare") {
+        return;
+    }
     in_netns(
         "mount -t tmpfs tmpfs /tmp
          wait_socket() { for _ in $(seq 2000); do [ -S \"$1\" ] && return 0; sleep 0.01; done; return 1; }
@@ -242,8 +261,7 @@ fn mycat_reports_the_errno_openfile_exits_with() {
 /// it and passes the open descriptor back.
 #[test]
 fn a_descriptor_crosses_from_a_privileged_child_to_an_unprivileged_parent() {
-    if !getuid().is_root() {
-        eprintln!("skipped: needs root (setuid openfile, setpriv)");
+    if skip_unless_root("setpriv") {
         return;
     }
     let dir = TempDir::new();
@@ -278,10 +296,6 @@ fn a_descriptor_crosses_from_a_privileged_child_to_an_unprivileged_parent() {
 #[test]
 fn openfile_alone_exits_with_the_errno() {
     client("openfile")
-        .assert()
-        .code(1)
-        .stderr("openfile <sockfd#> <filename> <mode>\n");
-    client("openfile")
         .args(["99", "/etc/hostname", "0"])
         .assert()
         .code(libc::EBADF)
@@ -308,8 +322,7 @@ fn setpriv_nobody(name: &str, args: &[&str]) -> Command {
     cmd
 }
 
-/// Every read of the server comes with the client's PID and IDs, the first
-/// line included: `SO_PASSCRED` is set before the client can send.
+/// Every read of the server comes with the client's PID and IDs.
 #[test]
 fn unixstrserv02_prints_the_credentials_of_each_clients_reads() {
     let dir = TempDir::new();
@@ -331,26 +344,20 @@ fn unixstrserv02_prints_the_credentials_of_each_clients_reads() {
 /// them in, the client sends none.
 #[test]
 fn unixstrserv02_sees_the_real_user_of_a_client_run_by_another_user() {
-    if !getuid().is_root() {
-        eprintln!("skipped: needs root (setpriv)");
+    if skip_unless_root("setpriv") {
         return;
     }
     // An abstract name: no file, so no permission for nobody to lack.
     let name = format!("@unixstrserv02-test-{}", std::process::id());
     let srv = unix_server("unixstrserv02", &name, true);
-    let mut cli = setpriv_nobody("unixstrcli01", &[&name])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("setpriv");
-    let pid = cli.id() as i32;
-    cli.stdin
-        .take()
-        .unwrap()
-        .write_all(b"from nobody\n")
-        .unwrap();
-    let out = cli.wait_with_output().unwrap();
-    assert_eq!(out.stdout, b"from nobody\n");
+    let mut cli = Proc::start(
+        &mut setpriv_nobody("unixstrcli01", &[&name]),
+        Stdio::piped(),
+    )
+    .expect("setpriv");
+    cli.type_line("from nobody\n");
+    cli.wait_stdout("from nobody\n");
+    let pid = cli.pid();
     let creds = cred_lines(pid, NOBODY, NOBODY);
     assert_eq!(srv.wait_stdout(&creds), creds);
 }
@@ -364,7 +371,7 @@ fn tfcred01_receives_its_own_credentials_over_a_socketpair() {
         cred_lines(own.pid(), getuid().as_raw(), getgid().as_raw())
     );
     assert_eq!(own.stdout(), expected);
-    if getuid().is_root() {
+    if !skip_unless_root("setpriv") {
         let mut nobody = Proc::spawn_cmd(&mut setpriv_nobody("tfcred01", &[]));
         assert!(nobody.wait_exit().success(), "{}", nobody.stderr());
         let expected = format!(
@@ -392,8 +399,7 @@ fn an_unprivileged_sender_cannot_claim_other_credentials() {
     use std::io::IoSlice;
     use std::os::fd::AsRawFd;
 
-    if !getuid().is_root() {
-        eprintln!("skipped: needs root (to drop to nobody)");
+    if skip_unless_root("setresuid") {
         return;
     }
     let (sender, receiver) = UnixStream::pair().unwrap();
@@ -465,54 +471,63 @@ fn the_daytime_pair_shows_tcp_keeps_no_records() {
 
 #[test]
 fn bad_arguments_print_the_usage_line() {
-    for (name, args, usage) in [
+    assert_usage([
         ("unixbind", &[][..], "usage: unixbind <pathname>"),
         (
             "unixstrserv01",
-            &["a", "b"][..],
+            &["a", "b"],
             "usage: unixstrserv01 [pathname]",
         ),
         (
             "unixstrserv02",
-            &["a", "b"][..],
+            &["a", "b"],
             "usage: unixstrserv02 [pathname]",
         ),
         (
             "unixstrcli01",
-            &["a", "b"][..],
+            &["a", "b"],
             "usage: unixstrcli01 [pathname]",
         ),
         (
             "unixdgserv01",
-            &["a", "b"][..],
+            &["a", "b"],
             "usage: unixdgserv01 [pathname]",
         ),
+        ("unixdgcli01", &["a", "b"], "usage: unixdgcli01 [pathname]"),
+        ("unixbind", &["relative.sock"], "usage: unixbind <pathname>"),
+        ("unixbind", &["@"], "usage: unixbind <pathname>"),
         (
-            "unixdgcli01",
-            &["a", "b"][..],
-            "usage: unixdgcli01 [pathname]",
+            "unixstrserv01",
+            &["99999"],
+            "usage: unixstrserv01 [pathname]",
         ),
-        ("mycat", &[][..], "usage: mycat <pathname>"),
-        ("tfcred01", &["x"][..], "usage: tfcred01"),
-        ("testfcred", &["x"][..], "usage: testfcred"),
+        ("unixstrcli01", &[""], "usage: unixstrcli01 [pathname]"),
+        (
+            "unixdgserv01",
+            &["unix.dg"],
+            "usage: unixdgserv01 [pathname]",
+        ),
+        ("unixdgcli01", &["unix.dg"], "usage: unixdgcli01 [pathname]"),
+        ("mycat", &[], "usage: mycat <pathname>"),
+        ("openfile", &[], "openfile <sockfd#> <filename> <mode>"),
+        (
+            "openfile",
+            &["x", "/etc/hostname", "0"],
+            "openfile <sockfd#> <filename> <mode>",
+        ),
+        ("tfcred01", &["x"], "usage: tfcred01"),
+        ("testfcred", &["x"], "usage: testfcred"),
         (
             "unixdomain-daytimetcpcli",
-            &["localhost"][..],
+            &["localhost"],
             "usage: daytimetcpcli <hostname/IPaddress> <service/port#>",
         ),
         (
             "unixdomain-daytimetcpsrv2",
-            &[][..],
+            &[],
             "usage: daytimetcpsrv2 [ <host> ] <service or port>",
         ),
-    ] {
-        client(name)
-            .args(args)
-            .assert()
-            .code(1)
-            .stdout("")
-            .stderr(format!("{usage}\n"));
-    }
+    ]);
 }
 
 #[test]

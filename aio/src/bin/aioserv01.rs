@@ -115,14 +115,13 @@ fn main() {
 /// aio cannot accept: this thread blocks in `accept(2)`, hands each new
 /// connection to the main loop and wakes it with the completion signal
 /// (sent to the process, it waits, blocked everywhere, for `sigwait`). Out
-/// of descriptors it says so once and waits until the main loop closes a
+/// of descriptors it says so (at most once every 10 s) and waits until the main loop closes a
 /// connection (`freed`), the new connections waiting in the listen queue.
 fn accept_loop(listenfd: &Socket, newconns: &Sender<Socket>, freed: &Receiver<()>) {
     let mut pause = AcceptPause::default();
     loop {
         match listenfd.accept() {
             Ok((connfd, _)) => {
-                pause.accepted();
                 // The receiver lives as long as the process.
                 let _ = newconns.send(connfd);
                 kill(getpid(), COMPLETION).or_die("kill error");

@@ -21,7 +21,7 @@
 //! it says `uringserv02: io_uring refused ... running without` and serves.
 //! Where io_uring or a provided buffer ring (Linux 5.19) is missing:
 //! `uringserv02: io_uring unavailable: <reason>`, exit 1. Out of
-//! descriptors: `accept error: Too many open files` once, no accept until a
+//! descriptors: `accept error: Too many open files` (at most once every 10 s), no accept until a
 //! connection closes.
 //!
 //! For the tests, a hidden first argument `--buffers=N` (N a power of 2)

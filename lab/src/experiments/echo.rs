@@ -572,7 +572,8 @@ fn profile(lab: &Lab, conns: u64) -> Option<String> {
          the measured interval (a software event: this run reads no hardware counter). Each sample \
          counts under the first of these its call chain holds: {}; else *syscall entry* when its \
          innermost frame is system call entry or exit code ({}); else user space or other kernel \
-         work. Each cell: share of the samples (µs of server CPU per round trip). The epoll server \
+         work. For io_uring the *wait call* is all of `io_uring_enter` outside send and recv: \
+         submitting, completing and waiting. Each cell: share of the samples (µs of server CPU per round trip). The epoll server \
          {EPOLL} and the io_uring server with the most round trips per server-CPU second in this run.\n\n{}",
         perf::PROFILE_EVENT,
         perf::PATHS

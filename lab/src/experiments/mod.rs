@@ -317,7 +317,9 @@ impl Lab {
         };
         let exe = self.bin_dir.join(LOADGEN);
         let setup = Duration::from_secs(60) + Duration::from_millis(10 * (conns + idle) as u64);
-        let mut gen = Loadgen::start(&exe, &opts, Some(self.cfg.load_cpu), setup)?;
+        // The server's own words, when it is the reason the generator failed.
+        let mut gen = Loadgen::start(&exe, &opts, Some(self.cfg.load_cpu), setup)
+            .map_err(|e| anyhow::anyhow!("{e:#}; the server's stderr: {:?}", server.stderr()))?;
         let pgid = server.pid();
         let mut session = match probe {
             Some(probe) => Some(Session::attach(

@@ -30,7 +30,7 @@
 //!   for the inbox [`drain`](Inbox::drain)s it.
 //! - **Out of descriptors**: [`Reactor::accept`] stops watching a listening
 //!   socket at `EMFILE`/`ENFILE`, logs `accept error: Too many open files`
-//!   once, and watches it again when a registration of this loop goes (a
+//!   (once per [`ACCEPT_LOG_EVERY`]), and watches it again when a registration of this loop goes (a
 //!   descriptor is probably free), or after [`ACCEPT_RETRY`] (one freed by
 //!   another thread). The server never exits for it.
 //! - **Deadlines**: [`Reactor::set_deadline`] calls a handler with
@@ -86,6 +86,7 @@ mod select;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io;
 use std::os::fd::{AsFd, BorrowedFd, RawFd};
 use std::str::FromStr;
@@ -107,32 +108,60 @@ pub const ACCEPT_RETRY: Duration = Duration::from_millis(100);
 /// The rule of every server here whose `accept` runs out of descriptors
 /// (`EMFILE`, `ENFILE`) or of kernel memory for one (`ENOBUFS`, `ENOMEM`):
 /// stop accepting (the connections wait in the listen queue), say
-/// `accept error: <reason>` once, and accept again when a descriptor may
-/// be free. The C's `Accept` exits instead.
+/// `accept error: <reason>`, and accept again when a descriptor may be
+/// free. Said at most once per [`ACCEPT_LOG_EVERY`]: at the limit a
+/// server accepts and fails in turn as clients come and go, and one line
+/// per failure would flood its log. The C's `Accept` exits instead.
 #[derive(Debug, Default)]
 pub struct AcceptPause {
-    /// The error has been printed since the last successful accept.
-    logged: bool,
+    /// When the error was last printed.
+    said_at: Option<Instant>,
 }
+
+/// How often [`AcceptPause`] says that accepting has stopped, at most.
+pub const ACCEPT_LOG_EVERY: Duration = Duration::from_secs(10);
 
 impl AcceptPause {
     /// Whether `err`, from `accept`, means: pause. If so it is printed,
-    /// the first time since the last [`accepted`](AcceptPause::accepted).
+    /// unless it was less than [`ACCEPT_LOG_EVERY`] ago.
     pub fn pauses_for(&mut self, err: &io::Error) -> bool {
         let out = matches!(
             err.raw_os_error(),
             Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
         );
-        if out && !self.logged {
+        if out
+            && self
+                .said_at
+                .map_or(true, |at| at.elapsed() >= ACCEPT_LOG_EVERY)
+        {
             err_ret(err, "accept error");
-            self.logged = true;
+            self.said_at = Some(Instant::now());
         }
         out
     }
+}
 
-    /// An accept succeeded: the next pause is printed again.
-    pub fn accepted(&mut self) {
-        self.logged = false;
+/// A map keyed by the loops' sequential ids (tokens, connection ids). A
+/// multiply by the golden ratio (Fibonacci hashing) spreads them as well
+/// as the standard SipHash, at a fraction of its cost on every event.
+pub(crate) type IdMap<K, V> = HashMap<K, V, BuildHasherDefault<IdHasher>>;
+
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(self.0.rotate_left(8) ^ u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, id: u64) {
+        self.0 = id.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -296,7 +325,7 @@ fn borrow(fd: RawFd) -> BorrowedFd<'static> {
 /// The event loop, with handlers of type `H`.
 pub struct Reactor<H: Handler = Callback> {
     poller: Box<dyn Poller>,
-    sources: HashMap<Token, Source<H>>,
+    sources: IdMap<Token, Source<H>>,
     next_token: u64,
     /// Listening sockets unwatched for want of descriptors.
     paused: Vec<Token>,
@@ -318,7 +347,7 @@ impl<H: Handler> Reactor<H> {
         };
         Ok(Reactor {
             poller,
-            sources: HashMap::new(),
+            sources: IdMap::default(),
             next_token: 0,
             paused: Vec::new(),
             retry_at: None,
@@ -439,7 +468,7 @@ impl<H: Handler> Reactor<H> {
     /// accepted is skipped. Out of descriptors (`EMFILE`, `ENFILE`) or
     /// kernel memory (`ENOBUFS`, `ENOMEM`) the listener is unwatched (the
     /// connections wait in its queue), `accept error: <reason>` is logged
-    /// once until an accept succeeds again, and `None` is returned; the loop
+    /// (at most once per [`ACCEPT_LOG_EVERY`]), and `None` is returned; the loop
     /// watches it again when a registration goes or after [`ACCEPT_RETRY`].
     /// Any other error dies with `accept error`, as the book's `Accept`.
     pub fn accept(&mut self, token: Token, listener: &Socket) -> Option<Socket> {
@@ -448,10 +477,7 @@ impl<H: Handler> Reactor<H> {
                 listener.as_fd(),
                 SockFlag::SOCK_NONBLOCK | SockFlag::SOCK_CLOEXEC,
             ) {
-                Ok(fd) => {
-                    self.accept_pause.accepted();
-                    return Some(Socket::from(fd));
-                }
+                Ok(fd) => return Some(Socket::from(fd)),
                 Err(Errno::EAGAIN) => return None,
                 Err(Errno::EINTR | Errno::ECONNABORTED | Errno::EPROTO) => continue,
                 Err(err) if self.accept_pause.pauses_for(&err.into()) => {

@@ -14,9 +14,9 @@
 //! about 1020 clients; the next is closed at once, with `too many clients:
 //! descriptor 1024 is not below FD_SETSIZE (1024)` on stderr (the book's
 //! tcpservselect01 would write past its `fd_set`). Out of descriptors
-//! (`EMFILE`), `accept error: Too many open files` is printed once and the
-//! listening socket is unwatched until a client leaves, so the loop does
-//! not spin on it ([`Reactor::accept`]).
+//! (`EMFILE`), `accept error: Too many open files` is printed (at most
+//! once every 10 s) and the listening socket is unwatched until a client
+//! leaves, so the loop does not spin on it ([`Reactor::accept`]).
 //!
 //! Run: `tcpservreactor01 epoll` (port 9877) or `tcpservreactor01 poll <port>`.
 //!

@@ -15,8 +15,9 @@
 //! ```
 //!
 //! SIGINT (Ctrl-C) or SIGTERM prints `user time = U, sys time = S` and exits.
-//! Out of descriptors it prints `accept error: Too many open files` once,
-//! stops accepting, and accepts again when a client leaves.
+//! Out of descriptors it prints `accept error: Too many open files` (at
+//! most once every 10 s), stops accepting, and accepts again when a client
+//! leaves.
 
 use std::os::fd::{AsFd, AsRawFd};
 

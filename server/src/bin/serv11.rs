@@ -21,8 +21,9 @@
 //!
 //! Each worker prints `thread i starting`. SIGINT (Ctrl-C) or SIGTERM prints
 //! `user time = U, sys time = S`, then `thread i, N requests` for each.
-//! Out of descriptors it prints `accept error: Too many open files` once,
-//! stops accepting, and accepts again when a client leaves.
+//! Out of descriptors it prints `accept error: Too many open files` (at
+//! most once every 10 s), stops accepting, and accepts again when a client
+//! leaves.
 
 use std::borrow::Cow;
 use std::os::fd::{AsFd, AsRawFd};

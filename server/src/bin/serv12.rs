@@ -14,7 +14,7 @@
 //! Each loop thread prints `thread i starting`. SIGINT (Ctrl-C) or SIGTERM prints
 //! `user time = U, sys time = S`, then `thread i, N connections` for each.
 //! Out of descriptors the main thread prints `accept error: Too many open
-//! files` once, stops accepting, and tries again every 100 ms
+//! files` (at most once every 10 s), stops accepting, and tries again every 100 ms
 //! (`unp::event::ACCEPT_RETRY`: the descriptors are freed by the loop
 //! threads, which it does not see).
 

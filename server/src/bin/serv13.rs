@@ -19,7 +19,7 @@
 //! Each child prints `child PID starting`. SIGINT (Ctrl-C) or SIGTERM stops the
 //! children, prints `user time = U, sys time = S`, then
 //! `child i, N connections` for each. Out of descriptors a child prints
-//! `accept error: Too many open files` once, stops accepting, and accepts
+//! `accept error: Too many open files` (at most once every 10 s), stops accepting, and accepts
 //! again when one of its clients leaves (the C-like `Accept` would end the
 //! child, and the kernel would go on queueing connections on its socket).
 

@@ -22,10 +22,11 @@
 //!
 //! SIGINT (Ctrl-C) or SIGTERM prints `user time = U, sys time = S` and
 //! exits. Out of descriptors it prints `accept error: Too many open files`
-//! once and queues no new accept until a connection closes. Where io_uring is missing (before Linux 5.6, or refused by a
-//! seccomp filter or `kernel.io_uring_disabled`) it says
-//! `serv14: io_uring unavailable: <reason>` and exits 1. The chapter 25 echo
-//! server on io_uring is `uringserv01` (`aio/`).
+//! (at most once every 10 s) and queues no new accept until a connection
+//! closes. Where io_uring or a provided buffer ring is missing (before
+//! Linux 5.19, or refused by a seccomp filter or `kernel.io_uring_disabled`)
+//! it says `serv14: io_uring unavailable: <reason>` and exits 1. The echo
+//! server on the same loop is `uringserv02` (`aio/`).
 
 use server::args::ServerArgs;
 use server::cpu::pr_cpu_time;

@@ -13,7 +13,8 @@
 //! `defaults: SO_RCVBUF = 131072, MSS = 536` then
 //! `after connect: SO_RCVBUF = ..., MSS = ...`.
 //!
-//! Differs from the C: the optional port argument.
+//! Differs from the C: the optional port argument; the address is parsed
+//! first, so a bad one prints only `inet_pton error for <address>`.
 
 use std::net::SocketAddrV4;
 
@@ -22,13 +23,13 @@ use unp::{book_args, inet_pton_v4_or_die, wrap, OrDie};
 
 fn main() {
     let (args, port) = book_args("usage: rcvbuf <IPaddress> [port]", 1, 13);
+    let servaddr = SocketAddrV4::new(inet_pton_v4_or_die(&args[0]), port); // daytime server
     let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
 
     let rcvbuf = sockfd.recv_buffer_size().or_die("getsockopt error");
     let mss = sockfd.tcp_mss().or_die("getsockopt error");
     println!("defaults: SO_RCVBUF = {rcvbuf}, MSS = {mss}");
 
-    let servaddr = SocketAddrV4::new(inet_pton_v4_or_die(&args[0]), port); // daytime server
     wrap::connect(&sockfd, &SockAddr::from(servaddr));
 
     let rcvbuf = sockfd.recv_buffer_size().or_die("getsockopt error");

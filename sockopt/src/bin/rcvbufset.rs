@@ -14,7 +14,8 @@
 //! `SO_RCVBUF = 19946 (after setting it to 9973)`, then the values after
 //! connect.
 //!
-//! Differs from the C: the optional port argument.
+//! Differs from the C: the optional port argument; the address is parsed
+//! first, so a bad one prints only `inet_pton error for <address>`.
 
 use std::net::SocketAddrV4;
 
@@ -23,6 +24,7 @@ use unp::{book_args, inet_pton_v4_or_die, wrap, OrDie};
 
 fn main() {
     let (args, port) = book_args("usage: rcvbufset <IPaddress> [port]", 1, 13);
+    let servaddr = SocketAddrV4::new(inet_pton_v4_or_die(&args[0]), port); // daytime server
     let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
 
     let rcvbuf = sockfd.recv_buffer_size().or_die("getsockopt error");
@@ -35,7 +37,6 @@ fn main() {
     let rcvbuf = sockfd.recv_buffer_size().or_die("getsockopt error");
     println!("SO_RCVBUF = {rcvbuf} (after setting it to 9973)");
 
-    let servaddr = SocketAddrV4::new(inet_pton_v4_or_die(&args[0]), port); // daytime server
     wrap::connect(&sockfd, &SockAddr::from(servaddr));
 
     let rcvbuf = sockfd.recv_buffer_size().or_die("getsockopt error");

@@ -21,7 +21,7 @@ use unixdomain::my_open;
 use unp::{err_quit, err_sys, wrap, BUFFSIZE};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = unixdomain::arguments("usage: mycat <pathname>");
     let [pathname] = &args[..] else {
         err_quit("usage: mycat <pathname>");
     };

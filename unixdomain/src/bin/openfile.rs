@@ -22,7 +22,7 @@ use unp::unix::write_fd;
 const USAGE: &str = "openfile <sockfd#> <filename> <mode>";
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = unixdomain::arguments(USAGE);
     let [sockfd, filename, mode] = &args[..] else {
         err_quit(USAGE);
     };

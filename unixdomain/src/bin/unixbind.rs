@@ -14,17 +14,20 @@
 //!
 //! Differs from the C: the existing pathname is removed only if it is a
 //! socket nobody listens on (`unp::unix::unlink_stale`), not any file; a
-//! path too long for `sun_path` is an error, where `strncpy` cuts it.
+//! path too long for `sun_path` is an error, where `strncpy` cuts it; the
+//! pathname must be absolute (or `@name`), as everywhere in this chapter.
 
 use socket2::{Domain, Type};
+use unixdomain::pathname;
 use unp::unix::{sockaddr_un, sun_path, unlink_stale};
 use unp::{err_quit, wrap};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = unixdomain::arguments("usage: unixbind <pathname>");
     let [path] = &args[..] else {
         err_quit("usage: unixbind <pathname>");
     };
+    let path = &pathname(path, "usage: unixbind <pathname>");
     let sockfd = wrap::socket(Domain::UNIX, Type::STREAM);
 
     unlink_stale(path, Type::STREAM); // OK if this fails

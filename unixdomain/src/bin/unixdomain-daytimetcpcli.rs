@@ -22,7 +22,7 @@ use std::time::Duration;
 use unp::{err_quit, sock_ntop_host, tcp_connect, wrap, OrDie, MAXLINE};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = unixdomain::arguments("usage: daytimetcpcli <hostname/IPaddress> <service/port#>");
     let [host, serv] = &args[..] else {
         err_quit("usage: daytimetcpcli <hostname/IPaddress> <service/port#>");
     };

@@ -18,6 +18,7 @@
 //! connection (`send error: ...` on stderr), where the C's `Send` ends the
 //! server.
 
+use std::io::Write;
 use std::os::fd::AsRawFd;
 
 use nix::sys::socket::{send, MsgFlags};
@@ -25,7 +26,7 @@ use unp::time::ctime_now;
 use unp::{err_quit, err_ret, sock_ntop, tcp_listen, wrap};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = unixdomain::arguments("usage: daytimetcpsrv2 [ <host> ] <service or port>");
     let listenfd = match &args[..] {
         [serv] => tcp_listen(None, serv),
         [host, serv] => tcp_listen(Some(host), serv),
@@ -34,7 +35,8 @@ fn main() {
 
     loop {
         let (connfd, cliaddr) = wrap::accept(&listenfd);
-        println!("connection from {}", sock_ntop(&cliaddr));
+        // A failed stdout must not stop the server.
+        let _ = writeln!(std::io::stdout(), "connection from {}", sock_ntop(&cliaddr));
 
         let buff = format!("{}\r\n", ctime_now());
         for byte in buff.as_bytes() {

@@ -14,9 +14,8 @@
 //! Differs from the C, which builds only on FreeBSD (`SCM_CREDS`,
 //! `struct cmsgcred`): Linux's `SO_PASSCRED` and `SCM_CREDENTIALS` (see the
 //! crate's doc), so no effective user ID or group list. `SO_PASSCRED` is set
-//! on the listening socket before `listen`: every connection inherits it
-//! from its first byte, where setting it after `accept` would miss what a
-//! fast client sent before. Plus unixstrserv01's differences.
+//! once, on the listening socket before `listen`; every accepted socket
+//! inherits it. Plus unixstrserv01's differences.
 
 use nix::sys::signal::{SigHandler, Signal};
 use nix::unistd::ForkResult;
