@@ -22,11 +22,23 @@
 //!   tcprecv03p, which asks for `POLLRDBAND`, never sees the urgent bytes on
 //!   Linux, so this port asks for `POLLPRI`.
 //!
+//! The heartbeat client and server (oob-tcpcli02, oob-tcpserv02) probe the
+//! connection with one urgent byte a second, in signal handlers
+//! ([`heartbeat`]).
+//!
+//! Not ported: tcpsend05 and tcprecv05 (Figures 24.11–24.12), which show
+//! the urgent pointer reaching a receiver whose window is closed, before the
+//! byte can: the book's receiver gets `SIGURG` and then `EWOULDBLOCK` from
+//! `recv(MSG_OOB)`. Linux sends no urgent notification while the window is
+//! zero (its window probes carry no `URG`), so tcprecv05 prints nothing.
+//!
 //! The senders keep the book's `sleep(1)` between writes, so that each write
 //! is its own segment; the tests do not depend on that timing: they play
 //! the sender themselves, one step at a time, each after the receiver has
 //! printed the previous one, or stop the receiver with `SIGSTOP` while the
 //! sender runs.
+
+pub mod heartbeat;
 
 use std::os::fd::{AsRawFd, RawFd};
 

@@ -7,13 +7,18 @@
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::fd::AsFd;
+use std::process::Command;
 use std::thread;
 
 use nix::errno::Errno;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::signal::{kill, Signal};
 use nix::sys::socket::{recv, MsgFlags};
+use nix::unistd::Pid;
 use socket2::SockRef;
-use unp_tests::{asleep_in, assert_usage, client, free_port, server, wait_until, TIMEOUT};
+use unp_tests::{
+    asleep_in, assert_usage, children_of, client, free_port, server, wait_until, Proc, TIMEOUT,
+};
 
 /// One step of tcpsend01: normal data, or one urgent byte.
 enum Step {
@@ -212,5 +217,99 @@ fn bad_arguments_print_usage() {
         cases.push((format!("tcprecv{n}"), &[], usage.clone()));
         cases.push((format!("tcprecv{n}"), &["a", "b", "c"], usage));
     }
+    cases.push((
+        "oob-tcpcli02".into(),
+        &[],
+        "usage: oob-tcpcli02 <IPaddress> [port]".into(),
+    ));
+    cases.push((
+        "oob-tcpcli02".into(),
+        &["foo"],
+        "inet_pton error for foo".into(),
+    ));
+    cases.push((
+        "oob-tcpserv02".into(),
+        &["1", "2"],
+        "usage: oob-tcpserv02 [port]".into(),
+    ));
     assert_usage(cases);
+}
+
+// ------------------------------------------------------------- heartbeat
+
+fn heartbeat_server() -> (Proc, String) {
+    let port = free_port();
+    (
+        server("oob-tcpserv02", &[&port.to_string()], port),
+        port.to_string(),
+    )
+}
+
+/// The client's connection to `port`: the bytes it has received so far,
+/// as `ss -ti` counts them (urgent bytes included).
+fn client_bytes_received(port: &str) -> u64 {
+    let out = Command::new("ss")
+        .args([
+            "-tinH",
+            "state",
+            "established",
+            &format!("( dport = :{port} )"),
+        ])
+        .output()
+        .expect("ss(8), from iproute2, is needed by the tests");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("bytes_received:"))
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+#[test]
+fn oob_tcpcli02_echoes_through_oob_tcpserv02() {
+    let (_srv, port) = heartbeat_server();
+    let input = "hello\n\nbinary \0 byte\n".repeat(100) + "no newline";
+    client("oob-tcpcli02")
+        .args(["127.0.0.1", &port])
+        .write_stdin(input.clone())
+        .assert()
+        .success()
+        .stdout(input)
+        .stderr("");
+}
+
+/// While the server answers, the probes keep the idle client alive: it
+/// receives 7 answers (more than its limit of 5 unanswered probes, so
+/// without the answers it would have quit). Then the server's child is
+/// stopped, nothing answers, and the client gives up.
+#[test]
+fn oob_tcpcli02_gives_up_when_the_server_stops_answering() {
+    let (srv, port) = heartbeat_server();
+    let mut cli = Proc::spawn_typed("oob-tcpcli02", &["127.0.0.1", &port]);
+    cli.type_line("hello\n");
+    cli.wait_stdout("hello\n");
+    wait_until("7 answered probes", || {
+        client_bytes_received(&port) >= "hello\n".len() as u64 + 7
+    });
+    assert!(cli.is_running(), "{}", cli.stderr());
+
+    let child = children_of(srv.pid())[0].0;
+    kill(Pid::from_raw(child), Signal::SIGSTOP).unwrap();
+    assert!(cli.wait_exit().success());
+    assert_eq!(cli.stderr(), "server is unreachable\n");
+    assert_eq!(cli.stdout(), "hello\n");
+}
+
+/// A stopped client sends no probes: the server's child gives up and the
+/// parent reaps it.
+#[test]
+fn oob_tcpserv02_child_gives_up_when_the_client_stops_probing() {
+    let (srv, port) = heartbeat_server();
+    let mut cli = Proc::spawn_typed("oob-tcpcli02", &["127.0.0.1", &port]);
+    cli.type_line("hello\n");
+    cli.wait_stdout("hello\n");
+    let child = children_of(srv.pid())[0].0;
+    cli.pause();
+    let expected = format!("no probes from client\nchild {child} terminated\n");
+    srv.wait_stdout(&expected);
+    assert_eq!(srv.stdout(), expected);
+    assert_eq!(srv.stderr(), "");
 }

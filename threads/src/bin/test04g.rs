@@ -27,7 +27,7 @@ use std::thread;
 use threads::{pthread_self, readline_or_die};
 use unp::{err_quit, wrap, OrDie, MAXLINE};
 
-/// From argv[1]; read-only for the threads.
+/// From `argv[1]`; read-only for the threads.
 static INFILE: OnceLock<String> = OnceLock::new();
 
 fn myfunc() {
