@@ -24,7 +24,7 @@ use nix::sys::signal::{SigHandler, Signal};
 use nix::sys::socket::{recv, send, MsgFlags};
 use unp::signal::{signal, write_in_handler};
 
-use crate::set_owner;
+use crate::{set_owner, strerror_in_handler};
 
 static SERVFD: AtomicI32 = AtomicI32::new(-1);
 /// Seconds between alarms.
@@ -92,14 +92,14 @@ fn recv_probe() -> Option<u8> {
     match recv(SERVFD.load(Ordering::SeqCst), &mut c, MsgFlags::MSG_OOB) {
         Ok(_) => Some(c[0]),
         Err(Errno::EWOULDBLOCK) => None,
-        Err(errno) => die_in_handler(&[b"recv error: ", errno.desc().as_bytes(), b"\n"]),
+        Err(errno) => die_in_handler(&[b"recv error: ", strerror_in_handler(errno), b"\n"]),
     }
 }
 
 /// `Send(servfd, byte, 1, MSG_OOB)` from a handler.
 fn send_probe(byte: u8) {
     if let Err(errno) = send(SERVFD.load(Ordering::SeqCst), &[byte], MsgFlags::MSG_OOB) {
-        die_in_handler(&[b"send error: ", errno.desc().as_bytes(), b"\n"]);
+        die_in_handler(&[b"send error: ", strerror_in_handler(errno), b"\n"]);
     }
 }
 

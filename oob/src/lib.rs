@@ -18,6 +18,10 @@
 //!   the book's tcprecv02 runs into; but Linux stops reporting the exception
 //!   once the byte is read, so tcprecv02 never makes that second read here
 //!   and prints the same lines as tcprecv03.
+//! - The urgent pointer passes a closed window, the byte does not: the
+//!   next zero-window probe carries `URG` (tcpsend05 with tcprecv05:
+//!   `SIGURG received`, then `recv error: Resource temporarily
+//!   unavailable`), as in the book, after the probe's back-off delay.
 //! - `poll` reports urgent data as `POLLPRI`, never `POLLRDBAND`: the book's
 //!   tcprecv03p, which asks for `POLLRDBAND`, never sees the urgent bytes on
 //!   Linux, so this port asks for `POLLPRI`.
@@ -25,12 +29,6 @@
 //! The heartbeat client and server (oob-tcpcli02, oob-tcpserv02) probe the
 //! connection with one urgent byte a second, in signal handlers
 //! ([`heartbeat`]).
-//!
-//! Not ported: tcpsend05 and tcprecv05 (Figures 24.11–24.12), which show
-//! the urgent pointer reaching a receiver whose window is closed, before the
-//! byte can: the book's receiver gets `SIGURG` and then `EWOULDBLOCK` from
-//! `recv(MSG_OOB)`. Linux sends no urgent notification while the window is
-//! zero (its window probes carry no `URG`), so tcprecv05 prints nothing.
 //!
 //! The senders keep the book's `sleep(1)` between writes, so that each write
 //! is its own segment; the tests do not depend on that timing: they play
@@ -42,6 +40,7 @@ pub mod heartbeat;
 
 use std::os::fd::{AsRawFd, RawFd};
 
+use nix::errno::Errno;
 use nix::sys::socket::{recv, MsgFlags};
 use socket2::Socket;
 use unp::signal::write_in_handler;
@@ -82,6 +81,20 @@ pub fn recv_oob(fd: &impl AsRawFd, buf: &mut [u8]) -> usize {
     recv(fd.as_raw_fd(), buf, MsgFlags::MSG_OOB).or_die("recv error")
 }
 
+/// `strerror(errno)` as glibc words it, without allocating or touching the
+/// locale (`strerror` may do both, so a signal handler cannot call it): the
+/// errors a handler here can meet, and nix's text for any other.
+pub fn strerror_in_handler(errno: Errno) -> &'static [u8] {
+    match errno {
+        Errno::EAGAIN => b"Resource temporarily unavailable",
+        Errno::EINVAL => b"Invalid argument",
+        Errno::ENOTCONN => b"Transport endpoint is not connected",
+        Errno::ECONNRESET => b"Connection reset by peer",
+        Errno::EPIPE => b"Broken pipe",
+        other => other.desc().as_bytes(),
+    }
+}
+
 /// `Fcntl(fd, F_SETOWN, getpid())`: make this process the socket's owner,
 /// the one `SIGURG` goes to
 /// ([`fcntl(2)`](https://man7.org/linux/man-pages/man2/fcntl.2.html); nix
@@ -104,7 +117,7 @@ pub fn recv_oob_in_handler(fd: RawFd, buf: &mut [u8]) -> usize {
         Err(errno) => {
             write_in_handler(
                 libc::STDERR_FILENO,
-                &[b"recv error: ", errno.desc().as_bytes(), b"\n"],
+                &[b"recv error: ", strerror_in_handler(errno), b"\n"],
             );
             // SAFETY: _exit is async-signal-safe and ends the process.
             unsafe { libc::_exit(1) }

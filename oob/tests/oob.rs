@@ -9,6 +9,7 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::os::fd::AsFd;
 use std::process::Command;
 use std::thread;
+use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
@@ -208,11 +209,11 @@ fn urgent_byte_is_pollpri_and_reads_once() {
 #[test]
 fn bad_arguments_print_usage() {
     let mut cases: Vec<(String, &[&str], String)> = Vec::new();
-    for n in ["01", "02", "03", "04", "06"] {
+    for n in ["01", "02", "03", "04", "05", "06"] {
         let usage = format!("usage: tcpsend{n} <host> <port#>");
         cases.push((format!("tcpsend{n}"), &["127.0.0.1"], usage));
     }
-    for n in ["01", "02", "03", "03p", "04", "06"] {
+    for n in ["01", "02", "03", "03p", "04", "05", "06"] {
         let usage = format!("usage: tcprecv{n} [ <host> ] <port#>");
         cases.push((format!("tcprecv{n}"), &[], usage.clone()));
         cases.push((format!("tcprecv{n}"), &["a", "b", "c"], usage));
@@ -235,6 +236,50 @@ fn bad_arguments_print_usage() {
     assert_usage(cases);
 }
 
+/// The fields of `ss -tinH` for the TCP sockets matching `filter`.
+fn ss(filter: &str) -> String {
+    let out = Command::new("ss")
+        .args(["-tinH", filter])
+        .output()
+        .expect("ss(8), from iproute2, is needed by the tests");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The value of `name:N` in `ss` output.
+fn ss_counter(out: &str, name: &str) -> u64 {
+    out.split_whitespace()
+        .find_map(|field| field.strip_prefix(name)?.strip_prefix(':'))
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+/// tcpsend05 fills tcprecv05's window, then sends its urgent byte. The
+/// byte stays at the sender (its send queue holds it and the last 1024
+/// bytes), but the urgent pointer reaches the receiver with the next window
+/// probe: `SIGURG`, then `EWOULDBLOCK` from `recv(MSG_OOB)`, as in the book.
+/// The probe comes after the sender's back-off delay (about 1 s here, up to
+/// 13 s), hence the longer bound.
+#[test]
+fn tcprecv05_gets_sigurg_through_a_closed_window() {
+    let port = free_port().to_string();
+    let mut recv = server("tcprecv05", &[&port], port.parse().unwrap());
+    client("tcpsend05")
+        .args(["127.0.0.1", &port])
+        .assert()
+        .success()
+        .stderr("")
+        .stdout(
+            "wrote 16384 bytes of normal data\nwrote 1 byte of OOB data\n\
+             wrote 1024 bytes of normal data\n",
+        );
+    let status = recv.wait_exit_within(Duration::from_secs(60)).unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert_eq!(recv.stdout(), "SIGURG received\n");
+    assert_eq!(
+        recv.stderr(),
+        "recv error: Resource temporarily unavailable\n"
+    );
+}
+
 // ------------------------------------------------------------- heartbeat
 
 fn heartbeat_server() -> (Proc, String) {
@@ -248,19 +293,7 @@ fn heartbeat_server() -> (Proc, String) {
 /// The client's connection to `port`: the bytes it has received so far,
 /// as `ss -ti` counts them (urgent bytes included).
 fn client_bytes_received(port: &str) -> u64 {
-    let out = Command::new("ss")
-        .args([
-            "-tinH",
-            "state",
-            "established",
-            &format!("( dport = :{port} )"),
-        ])
-        .output()
-        .expect("ss(8), from iproute2, is needed by the tests");
-    String::from_utf8_lossy(&out.stdout)
-        .split_whitespace()
-        .find_map(|field| field.strip_prefix("bytes_received:"))
-        .map_or(0, |n| n.parse().unwrap())
+    ss_counter(&ss(&format!("( dport = :{port} )")), "bytes_received")
 }
 
 #[test]
