@@ -54,16 +54,30 @@ pub fn free_port() -> u16 {
 /// query the kernel filters: reading `/proc/net/tcp` itself takes seconds
 /// once a test run has left tens of thousands of sockets in TIME_WAIT.
 pub fn port_in_state(proto: &str, port: u16, state: &str) -> bool {
+    !bound_sockets(proto, port, state, "").is_empty()
+}
+
+/// Whether process `pid` holds a socket of `proto` bound to `port` in
+/// `state` (as [`port_in_state`]): the port is then the server's, not that
+/// of another program that took it first (tests of other runs pick free
+/// ports from the same range).
+pub fn port_bound_by(proto: &str, port: u16, state: &str, pid: i32) -> bool {
+    bound_sockets(proto, port, state, "p").contains(&format!("pid={pid},"))
+}
+
+/// `ss`'s lines for the sockets of `proto` bound to `port` in `state`,
+/// with the extra flags `more` (`p`: the processes holding each).
+fn bound_sockets(proto: &str, port: u16, state: &str, more: &str) -> String {
     let flags = match (proto, state) {
         ("tcp", "0A") => "-Hltn",
         ("udp", "07") => "-Hlun",
         _ => panic!("port_in_state: no query for {proto} state {state}"),
     };
     let out = Command::new("ss")
-        .args([flags, &format!("sport = :{port}")])
+        .args([&format!("{flags}{more}"), &format!("sport = :{port}")])
         .output()
         .expect("ss(8), from iproute2, is needed by the tests");
-    !out.stdout.is_empty()
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A test-side client of the server on 127.0.0.1 `port` (a number, or the
