@@ -183,9 +183,9 @@ pub fn home_page(host: &str, serv: &str, fname: &str) {
         if n == 0 {
             break; // server closed connection
         }
-        println!("read {n} bytes of home page");
+        unp::outln!("read {n} bytes of home page");
     }
-    println!("end-of-file on home page");
+    unp::outln!("end-of-file on home page");
     wrap::close(fd);
 }
 
@@ -194,7 +194,7 @@ pub fn home_page(host: &str, serv: &str, fname: &str) {
 pub fn write_get_cmd(fd: impl AsFd, fname: &str) {
     let line = get_cmd(fname);
     writen(fd, line.as_bytes()).or_die("writen error");
-    println!("wrote {} bytes for {fname}", line.len());
+    unp::outln!("wrote {} bytes for {fname}", line.len());
 }
 
 /// What each web client's thread does before it reports that it is done
@@ -202,7 +202,7 @@ pub fn write_get_cmd(fd: impl AsFd, fname: &str) {
 /// each read up to the server's close.
 pub fn do_get_read(host: &str, serv: &str, fname: &str) {
     let fd = tcp_connect(host, serv);
-    println!(
+    unp::outln!(
         "do_get_read for {fname}, fd {}, thread {}",
         fd.as_raw_fd(),
         pthread_self()
@@ -215,9 +215,9 @@ pub fn do_get_read(host: &str, serv: &str, fname: &str) {
         if n == 0 {
             break; // server closed connection
         }
-        println!("read {n} bytes from {fname}");
+        unp::outln!("read {n} bytes from {fname}");
     }
-    println!("end-of-file on {fname}");
+    unp::outln!("end-of-file on {fname}");
     wrap::close(fd);
 }
 

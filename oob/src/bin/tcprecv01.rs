@@ -40,10 +40,10 @@ fn main() {
     loop {
         let n = wrap::read(&connfd, &mut buff[..99]);
         if n == 0 {
-            println!("received EOF");
+            unp::outln!("received EOF");
             std::process::exit(0);
         }
-        println!("read {n} bytes: {}", String::from_utf8_lossy(&buff[..n]));
+        unp::outln!("read {n} bytes: {}", String::from_utf8_lossy(&buff[..n]));
     }
 }
 

@@ -40,16 +40,16 @@ fn main() {
 
         if xset.contains(connfd.as_fd()) {
             let n = recv_oob(&connfd, &mut buff[..99]);
-            println!("read {n} OOB byte: {}", String::from_utf8_lossy(&buff[..n]));
+            unp::outln!("read {n} OOB byte: {}", String::from_utf8_lossy(&buff[..n]));
         }
 
         if rset.contains(connfd.as_fd()) {
             let n = wrap::read(&connfd, &mut buff[..99]);
             if n == 0 {
-                println!("received EOF");
+                unp::outln!("received EOF");
                 std::process::exit(0);
             }
-            println!("read {n} bytes: {}", String::from_utf8_lossy(&buff[..n]));
+            unp::outln!("read {n} bytes: {}", String::from_utf8_lossy(&buff[..n]));
         }
     }
 }

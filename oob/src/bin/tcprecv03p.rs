@@ -37,17 +37,17 @@ fn main() {
 
         if revents.contains(PollFlags::POLLPRI) {
             let n = recv_oob(&connfd, &mut buff[..99]);
-            println!("read {n} OOB byte: {}", String::from_utf8_lossy(&buff[..n]));
+            unp::outln!("read {n} OOB byte: {}", String::from_utf8_lossy(&buff[..n]));
             justreadoob = true; // turn the bit off
         }
 
         if revents.intersects(PollFlags::POLLRDNORM | PollFlags::POLLHUP | PollFlags::POLLERR) {
             let n = wrap::read(&connfd, &mut buff[..99]);
             if n == 0 {
-                println!("received EOF");
+                unp::outln!("received EOF");
                 std::process::exit(0);
             }
-            println!("read {n} bytes: {}", String::from_utf8_lossy(&buff[..n]));
+            unp::outln!("read {n} bytes: {}", String::from_utf8_lossy(&buff[..n]));
             justreadoob = false;
         }
     }

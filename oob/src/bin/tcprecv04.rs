@@ -36,13 +36,13 @@ pub fn main() {
     let mut buff = [0u8; 100];
     loop {
         if sockatmark(&connfd) {
-            println!("at OOB mark");
+            unp::outln!("at OOB mark");
         }
         let n = wrap::read(&connfd, &mut buff[..99]);
         if n == 0 {
-            println!("received EOF");
+            unp::outln!("received EOF");
             std::process::exit(0);
         }
-        println!("read {n} bytes: {}", String::from_utf8_lossy(&buff[..n]));
+        unp::outln!("read {n} bytes: {}", String::from_utf8_lossy(&buff[..n]));
     }
 }

@@ -31,19 +31,19 @@ pub fn main() {
     let sockfd = tcp_connect(host, port);
 
     wrap::write(&sockfd, b"123");
-    println!("wrote 3 bytes of normal data");
+    unp::outln!("wrote 3 bytes of normal data");
     sleep(Duration::from_secs(1));
     sockfd.send_out_of_band(b"4").or_die("send error");
-    println!("wrote 1 byte of OOB data");
+    unp::outln!("wrote 1 byte of OOB data");
     sleep(Duration::from_secs(1));
     wrap::write(&sockfd, b"56");
-    println!("wrote 2 bytes of normal data");
+    unp::outln!("wrote 2 bytes of normal data");
     sleep(Duration::from_secs(1));
     sockfd.send_out_of_band(b"7").or_die("send error");
-    println!("wrote 1 byte of OOB data");
+    unp::outln!("wrote 1 byte of OOB data");
     sleep(Duration::from_secs(1));
     wrap::write(&sockfd, b"89");
-    println!("wrote 2 bytes of normal data");
+    unp::outln!("wrote 2 bytes of normal data");
     sleep(Duration::from_secs(1));
 
     std::process::exit(0);

@@ -20,11 +20,11 @@ fn main() {
     let sockfd = tcp_connect(host, port);
 
     wrap::write(&sockfd, b"123");
-    println!("wrote 3 bytes of normal data");
+    unp::outln!("wrote 3 bytes of normal data");
     sockfd.send_out_of_band(b"4").or_die("send error");
-    println!("wrote 1 byte of OOB data");
+    unp::outln!("wrote 1 byte of OOB data");
     wrap::write(&sockfd, b"5");
-    println!("wrote 1 byte of normal data");
+    unp::outln!("wrote 1 byte of normal data");
 
     std::process::exit(0);
 }

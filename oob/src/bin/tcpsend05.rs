@@ -29,14 +29,14 @@ fn main() {
         .set_send_buffer_size(32768)
         .or_die("setsockopt error");
     wrap::write(&sockfd, &buff);
-    println!("wrote 16384 bytes of normal data");
+    unp::outln!("wrote 16384 bytes of normal data");
     sleep(Duration::from_secs(5));
 
     sockfd.send_out_of_band(b"a").or_die("send error");
-    println!("wrote 1 byte of OOB data");
+    unp::outln!("wrote 1 byte of OOB data");
 
     wrap::write(&sockfd, &buff[..1024]);
-    println!("wrote 1024 bytes of normal data");
+    unp::outln!("wrote 1024 bytes of normal data");
 
     std::process::exit(0);
 }

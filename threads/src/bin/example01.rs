@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
 
 use threads::pthread_self;
-use unp::{err_quit, OrDie};
+use unp::err_quit;
 
 const NLOOP: u32 = 5000;
 
@@ -33,12 +33,8 @@ const NLOOP: u32 = 5000;
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn main() {
-    let tid_a = thread::Builder::new()
-        .spawn(doit)
-        .or_die("pthread_create error");
-    let tid_b = thread::Builder::new()
-        .spawn(doit)
-        .or_die("pthread_create error");
+    let tid_a = unp::wrap::pthread_create(doit);
+    let tid_b = unp::wrap::pthread_create(doit);
 
     // wait for both threads to terminate
     tid_a
@@ -56,7 +52,7 @@ fn main() {
 fn doit() {
     for _ in 0..NLOOP {
         let val = COUNTER.load(Ordering::Relaxed);
-        println!("{}: {}", pthread_self(), val + 1);
+        unp::outln!("{}: {}", pthread_self(), val + 1);
         thread::yield_now();
         COUNTER.store(val + 1, Ordering::Relaxed);
     }

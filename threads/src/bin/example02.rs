@@ -16,7 +16,7 @@ use std::sync::{Mutex, PoisonError};
 use std::thread;
 
 use threads::pthread_self;
-use unp::{err_quit, OrDie};
+use unp::err_quit;
 
 const NLOOP: u32 = 5000;
 
@@ -24,12 +24,8 @@ const NLOOP: u32 = 5000;
 static COUNTER_MUTEX: Mutex<u32> = Mutex::new(0);
 
 fn main() {
-    let tid_a = thread::Builder::new()
-        .spawn(doit)
-        .or_die("pthread_create error");
-    let tid_b = thread::Builder::new()
-        .spawn(doit)
-        .or_die("pthread_create error");
+    let tid_a = unp::wrap::pthread_create(doit);
+    let tid_b = unp::wrap::pthread_create(doit);
 
     // wait for both threads to terminate
     tid_a
@@ -49,7 +45,7 @@ fn doit() {
         let mut counter = COUNTER_MUTEX.lock().unwrap_or_else(PoisonError::into_inner);
 
         let val = *counter;
-        println!("{}: {}", pthread_self(), val + 1);
+        unp::outln!("{}: {}", pthread_self(), val + 1);
         thread::yield_now();
         *counter = val + 1;
 

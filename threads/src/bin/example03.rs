@@ -53,9 +53,11 @@ static BUF_T: BufT = BufT {
 
 fn main() {
     let n = 0;
-    println!(
+    unp::outln!(
         "main, addr(stack) = {:p}, addr(global) = {:p}, addr(func) = {:p}",
-        &n, &BUF_T, produce_loop as fn()
+        &n,
+        &BUF_T,
+        produce_loop as fn()
     );
     let tid_a = thread::Builder::new()
         .spawn(produce_loop)
@@ -90,7 +92,7 @@ fn produce(bptr: &BufT, val: i32) {
     }
 
     // There is room, store the new value
-    println!("produce {val}");
+    unp::outln!("produce {val}");
     let put = ring.b_nextput;
     ring.b_buf[put] = val;
     ring.b_nextput = (put + 1) % BUFFSIZE;
@@ -112,7 +114,7 @@ fn consume(bptr: &BufT) -> i32 {
 
     // There is data, fetch the value
     let val = ring.b_buf[ring.b_nextget];
-    println!("consume {val}");
+    unp::outln!("consume {val}");
     ring.b_nextget = (ring.b_nextget + 1) % BUFFSIZE;
     ring.b_nitems -= 1;
 
@@ -123,7 +125,7 @@ fn consume(bptr: &BufT) -> i32 {
 
 fn produce_loop() {
     let i = 0;
-    println!("produce_loop thread, addr(stack) = {:p}", &i);
+    unp::outln!("produce_loop thread, addr(stack) = {:p}", &i);
     for i in 0..NLOOP {
         produce(&BUF_T, i);
     }
@@ -131,7 +133,7 @@ fn produce_loop() {
 
 fn consume_loop() {
     let i = 0;
-    println!("consume_loop thread, addr(stack) = {:p}", &i);
+    unp::outln!("consume_loop thread, addr(stack) = {:p}", &i);
     for _ in 0..NLOOP {
         consume(&BUF_T);
     }

@@ -22,7 +22,6 @@
 use std::fs::File;
 use std::io::Write;
 use std::sync::OnceLock;
-use std::thread;
 
 use threads::{pthread_self, readline_or_die};
 use unp::{err_quit, wrap, OrDie, MAXLINE};
@@ -45,7 +44,7 @@ fn myfunc() {
     }
     wrap::close(fpout);
 
-    println!("thread {} done", pthread_self());
+    unp::outln!("thread {} done", pthread_self());
 }
 
 fn main() {
@@ -58,11 +57,7 @@ fn main() {
     INFILE.get_or_init(|| infile.clone());
 
     for _ in 0..nthreads {
-        drop(
-            thread::Builder::new()
-                .spawn(myfunc)
-                .or_die("pthread_create error"),
-        );
+        drop(unp::wrap::pthread_create(myfunc));
     }
 
     loop {

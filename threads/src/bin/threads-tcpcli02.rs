@@ -23,7 +23,6 @@ use std::io::{self, Write};
 use std::net::Shutdown;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::thread;
 
 use socket2::Socket;
 use unp::{err_quit, fgets, tcp_connect, wrap, writen, LineReader, OrDie, MAXLINE};
@@ -44,9 +43,7 @@ fn main() {
 fn str_cli(sockfd: Socket) {
     let sockfd = Arc::new(sockfd);
     let to = Arc::clone(&sockfd);
-    thread::Builder::new()
-        .spawn(move || copyto(&to))
-        .or_die("pthread_create error");
+    unp::wrap::pthread_create(move || copyto(&to));
 
     let mut reader = LineReader::new(&*sockfd);
     let mut recvline = Vec::new();

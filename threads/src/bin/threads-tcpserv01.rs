@@ -22,10 +22,8 @@
 //! C `malloc`s room for it and never reads it); a thread that cannot be
 //! created ends the server with `pthread_create error: ...`, as `Pthread_create` does.
 
-use std::thread;
-
 use socket2::Socket;
-use unp::{err_quit, str_echo, tcp_listen, wrap, OrDie};
+use unp::{err_quit, str_echo, tcp_listen, wrap};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -37,11 +35,7 @@ fn main() {
 
     loop {
         let (connfd, _cliaddr) = wrap::accept(&listenfd);
-        drop(
-            thread::Builder::new()
-                .spawn(move || doit(connfd))
-                .or_die("pthread_create error"),
-        );
+        drop(unp::wrap::pthread_create(move || doit(connfd)));
     }
 }
 

@@ -16,10 +16,8 @@
 //! (threads-tcpserv01) is just as safe. The thread is detached by dropping
 //! its `JoinHandle`.
 
-use std::thread;
-
 use socket2::Socket;
-use unp::{err_quit, str_echo, tcp_listen, wrap, OrDie};
+use unp::{err_quit, str_echo, tcp_listen, wrap};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -31,11 +29,7 @@ fn main() {
 
     loop {
         let iptr = Box::new(wrap::accept(&listenfd).0);
-        drop(
-            thread::Builder::new()
-                .spawn(move || doit(iptr))
-                .or_die("pthread_create error"),
-        );
+        drop(unp::wrap::pthread_create(move || doit(iptr)));
     }
 }
 

@@ -21,17 +21,16 @@
 
 use std::collections::VecDeque;
 use std::os::unix::thread::JoinHandleExt;
-use std::thread;
 
 use threads::{do_get_read, home_page, web_args};
-use unp::{err_quit, OrDie};
+use unp::err_quit;
 
 const USAGE: &str = "usage: web01 <#conns> <IPaddr>[:port] <homepage> file1 ...";
 
 fn main() {
     let (maxnconn, host, serv, homepage, files) = web_args(USAGE);
     let nfiles = files.len();
-    println!("nfiles = {nfiles}");
+    unp::outln!("nfiles = {nfiles}");
 
     home_page(&host, &serv, &homepage);
 
@@ -46,12 +45,10 @@ fn main() {
             };
             started[i] = true;
             let (host, serv, name) = (host.clone(), serv.clone(), files[i].clone());
-            let tid = thread::Builder::new()
-                .spawn(move || {
-                    do_get_read(&host, &serv, &name);
-                    i
-                })
-                .or_die("pthread_create error");
+            let tid = unp::wrap::pthread_create(move || {
+                do_get_read(&host, &serv, &name);
+                i
+            });
             running.push_back(tid);
             nconn += 1;
             nlefttoconn -= 1;
@@ -68,7 +65,7 @@ fn main() {
 
         nconn -= 1;
         nlefttoread -= 1;
-        println!("thread id {id} for {} done", files[i]);
+        unp::outln!("thread id {id} for {} done", files[i]);
     }
 
     std::process::exit(0);

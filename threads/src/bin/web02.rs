@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 
 use threads::{do_get_read, home_page, web_args};
-use unp::{err_quit, OrDie};
+use unp::err_quit;
 
 const USAGE: &str = "usage: web02 <#conns> <IPaddr>[:port] <homepage> file1 ...";
 
@@ -39,7 +39,7 @@ struct Ndone {
 fn main() {
     let (maxnconn, host, serv, homepage, files) = web_args(USAGE);
     let nfiles = files.len();
-    println!("nfiles = {nfiles}");
+    unp::outln!("nfiles = {nfiles}");
 
     home_page(&host, &serv, &homepage);
 
@@ -61,16 +61,14 @@ fn main() {
 
             let (host, serv, name) = (host.clone(), serv.clone(), files[i].clone());
             let done = Arc::clone(&ndone_mutex);
-            let tid = thread::Builder::new()
-                .spawn(move || {
-                    do_get_read(&host, &serv, &name);
-                    let mut state = done.lock().unwrap_or_else(PoisonError::into_inner);
-                    state.flags[i] = F_DONE;
-                    state.ndone += 1;
-                    i
-                })
-                .or_die("pthread_create error");
-            println!("created thread {}", tid.as_pthread_t());
+            let tid = unp::wrap::pthread_create(move || {
+                do_get_read(&host, &serv, &name);
+                let mut state = done.lock().unwrap_or_else(PoisonError::into_inner);
+                state.flags[i] = F_DONE;
+                state.ndone += 1;
+                i
+            });
+            unp::outln!("created thread {}", tid.as_pthread_t());
             tids[i] = Some(tid);
             nconn += 1;
             nlefttoconn -= 1;
@@ -96,7 +94,7 @@ fn main() {
                     state.ndone -= 1;
                     nconn -= 1;
                     nlefttoread -= 1;
-                    println!("thread id {id} for {} done", files[i]);
+                    unp::outln!("thread id {id} for {} done", files[i]);
                 }
             }
         }

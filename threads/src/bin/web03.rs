@@ -25,7 +25,7 @@ use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread;
 
 use threads::{do_get_read, home_page, web_args};
-use unp::{err_quit, OrDie};
+use unp::err_quit;
 
 const USAGE: &str = "usage: web03 <#conns> <IPaddr>[:port] <homepage> file1 ...";
 
@@ -43,7 +43,7 @@ struct Ndone {
 fn main() {
     let (maxnconn, host, serv, homepage, files) = web_args(USAGE);
     let nfiles = files.len();
-    println!("nfiles = {nfiles}");
+    unp::outln!("nfiles = {nfiles}");
 
     home_page(&host, &serv, &homepage);
 
@@ -66,17 +66,15 @@ fn main() {
 
             let (host, serv, name) = (host.clone(), serv.clone(), files[i].clone());
             let done = Arc::clone(&shared);
-            let tid = thread::Builder::new()
-                .spawn(move || {
-                    do_get_read(&host, &serv, &name);
-                    let (ndone_mutex, ndone_cond) = &*done;
-                    let mut state = ndone_mutex.lock().unwrap_or_else(PoisonError::into_inner);
-                    state.flags[i] = F_DONE;
-                    state.ndone += 1;
-                    ndone_cond.notify_one();
-                    i
-                })
-                .or_die("pthread_create error");
+            let tid = unp::wrap::pthread_create(move || {
+                do_get_read(&host, &serv, &name);
+                let (ndone_mutex, ndone_cond) = &*done;
+                let mut state = ndone_mutex.lock().unwrap_or_else(PoisonError::into_inner);
+                state.flags[i] = F_DONE;
+                state.ndone += 1;
+                ndone_cond.notify_one();
+                i
+            });
             tids[i] = Some(tid);
             nconn += 1;
             nlefttoconn -= 1;
@@ -107,7 +105,7 @@ fn main() {
                 state.ndone -= 1;
                 nconn -= 1;
                 nlefttoread -= 1;
-                println!("thread {id} for {} done", files[i]);
+                unp::outln!("thread {id} for {} done", files[i]);
             }
         }
         drop(state);
