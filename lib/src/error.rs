@@ -7,12 +7,19 @@
 //! no program-name prefix. The C formats into a `MAXLINE`-byte buffer; the
 //! text here is never cut.
 //!
+//! One addition, for usage lines: [`err_quit`] given a `usage: ` line
+//! whose program name is not the one the reader typed (the book's
+//! `usage: tcpcli ...` printed by `select-tcpcli01`, `usage: a.out ...`)
+//! adds that name: `usage: tcpcli <IPaddress> [port]   (this is
+//! select-tcpcli01)`.
+//!
 //! Where the C reads the global `errno`, these take the error explicitly:
 //! in Rust the value travels in the `Result`, not in a global that any later
 //! call may overwrite.
 
 use std::fmt::Display;
 use std::io::{self, Write};
+use std::path::Path;
 
 /// The text `strerror(3)` gives for an error: `Connection refused`, not
 /// Rust's `Connection refused (os error 111)`.
@@ -56,15 +63,61 @@ pub fn err_dump(err: &io::Error, msg: impl Display) -> ! {
     std::process::abort()
 }
 
-/// Fatal error unrelated to a system call: print `msg` and exit 1.
+/// Fatal error unrelated to a system call: print `msg` and exit 1. A usage
+/// line that names another program gets this program's name added (see
+/// the module doc).
 pub fn err_quit(msg: impl Display) -> ! {
-    err_doit(None, &msg);
+    let argv0 = std::env::args_os().next();
+    let program = argv0.as_deref().map(Path::new).and_then(Path::file_name);
+    let program = program.map(|name| name.to_string_lossy());
+    err_doit(
+        None,
+        &naming_the_program(msg.to_string(), program.as_deref()),
+    );
     std::process::exit(1)
+}
+
+/// `msg`, and when it is a usage line (`usage: NAME ...`) whose NAME is not
+/// `program`, `   (this is PROGRAM)` after it.
+fn naming_the_program(msg: String, program: Option<&str>) -> String {
+    let named = msg
+        .strip_prefix("usage: ")
+        .and_then(|rest| rest.split_whitespace().next());
+    match (named, program) {
+        (Some(named), Some(program)) if named != program => {
+            format!("{msg}   (this is {program})")
+        }
+        _ => msg,
+    }
 }
 
 /// Nonfatal error unrelated to a system call: print `msg` and return.
 pub fn err_msg(msg: impl Display) {
     err_doit(None, &msg);
+}
+
+/// The book's `printf` of a line, for the messages a server or client
+/// prints besides its real output (`child 1234 starting`, `connection from
+/// ...`, `counter = 7`): `println!`'s arguments, written to stdout, and a
+/// failure ignored, as the C ignores `printf`'s. `println!` panics when
+/// stdout is a closed pipe or a full disk; a server must go on serving.
+/// (The echo clients' real output goes through `fputs`, which dies with
+/// `fputs error`, as the book's wrapper does.)
+#[macro_export]
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// [`outln!`] without the newline: the book's `printf` of part of a line.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::write!(::std::io::stdout(), $($arg)*);
+    }};
 }
 
 /// The book's capitalised wrappers (`Socket`, `Connect`, `Writen`, ...) in one
@@ -94,5 +147,18 @@ mod tests {
         assert_eq!(strerror(&err), "Connection refused");
         let custom = io::Error::other("no route");
         assert_eq!(strerror(&custom), "no route");
+    }
+
+    #[test]
+    fn a_usage_line_naming_another_program_gets_this_ones() {
+        let usage = "usage: tcpcli <IPaddress> [port]".to_string();
+        assert_eq!(
+            naming_the_program(usage.clone(), Some("select-tcpcli01")),
+            "usage: tcpcli <IPaddress> [port]   (this is select-tcpcli01)"
+        );
+        assert_eq!(naming_the_program(usage.clone(), Some("tcpcli")), usage);
+        assert_eq!(naming_the_program(usage.clone(), None), usage);
+        let other = "tcp_connect error for a, b".to_string();
+        assert_eq!(naming_the_program(other.clone(), Some("x")), other);
     }
 }

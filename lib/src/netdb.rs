@@ -35,8 +35,18 @@ pub struct AddrInfo {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct GaiError(pub i32);
 
+impl GaiError {
+    /// Not from `getaddrinfo`: a service that is a number outside 0-65535,
+    /// or empty, refused by [`getaddrinfo`] before the call (a code no
+    /// `EAI_*` uses).
+    pub const PORT_RANGE: GaiError = GaiError(i32::MIN);
+}
+
 impl fmt::Display for GaiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if *self == GaiError::PORT_RANGE {
+            return f.write_str("port must be a number from 0 to 65535");
+        }
         if self.0 == libc::EAI_SYSTEM {
             return f.write_str(&crate::strerror(&io::Error::last_os_error()));
         }
@@ -59,11 +69,20 @@ pub struct Hints {
 /// [`getaddrinfo(3)`](https://man7.org/linux/man-pages/man3/getaddrinfo.3.html):
 /// every address for `host` (None: the wildcard or loopback, by
 /// `AI_PASSIVE`) and `serv` (a name from `/etc/services` or a number).
+///
+/// Differs from the C: glibc reads a service that `strtoul` takes whole as
+/// a port and keeps its low 16 bits, so `99999` is port 34463, `-1` is
+/// 65535 and an empty service is port 0 (any); here those fail with
+/// [`GaiError::PORT_RANGE`] (`port must be a number from 0 to 65535`)
+/// before the call, in every helper built on this one.
 pub fn getaddrinfo(
     host: Option<&str>,
     serv: Option<&str>,
     hints: Hints,
 ) -> Result<Vec<AddrInfo>, GaiError> {
+    if serv.is_some_and(wraps_as_a_port) {
+        return Err(GaiError::PORT_RANGE);
+    }
     let host = host.map(|h| CString::new(h).map_err(|_| GaiError(libc::EAI_NONAME)));
     let serv = serv.map(|s| CString::new(s).map_err(|_| GaiError(libc::EAI_SERVICE)));
     let host = host.transpose()?;
@@ -123,6 +142,26 @@ pub fn getaddrinfo(
     // SAFETY: `list` came from a successful getaddrinfo and is freed once.
     unsafe { libc::freeaddrinfo(list) };
     Ok(results)
+}
+
+/// Whether glibc would take `serv` as a number (all of it parsed by
+/// `strtoul`: blanks, a sign, digits; or nothing at all) that is not a port
+/// from 0 to 65535, and so silently use another port.
+fn wraps_as_a_port(serv: &str) -> bool {
+    let unsigned = serv.trim_start_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    let (negative, digits) = match unsigned.as_bytes().first() {
+        Some(b'-') => (true, &unsigned[1..]),
+        Some(b'+') => (false, &unsigned[1..]),
+        _ => (false, unsigned),
+    };
+    if serv.is_empty() {
+        return true;
+    }
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false; // a service name
+    }
+    let zero = digits.bytes().all(|b| b == b'0');
+    (negative && !zero) || digits.parse::<u16>().is_err()
 }
 
 /// The book's `host_serv` (Figure 11.9): `getaddrinfo` with `AI_CANONNAME`
@@ -237,6 +276,24 @@ mod tests {
         );
         let err = getaddrinfo(Some("127.0.0.1"), Some("no-such-service"), hints).unwrap_err();
         assert_eq!(err.to_string(), "Servname not supported for ai_socktype");
+    }
+
+    #[test]
+    fn a_numeric_service_outside_the_port_range_is_refused() {
+        for bad in ["99999", "65536", "", "-1", " 70000", "+65536"] {
+            assert_eq!(
+                getaddrinfo(Some("127.0.0.1"), Some(bad), Hints::default()).unwrap_err(),
+                GaiError::PORT_RANGE,
+                "{bad:?}"
+            );
+        }
+        for good in ["0", "65535", "+80", " 80", "echo", "-", "1x"] {
+            assert!(!wraps_as_a_port(good), "{good:?}");
+        }
+        assert_eq!(
+            GaiError::PORT_RANGE.to_string(),
+            "port must be a number from 0 to 65535"
+        );
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn accept_unless_out_of_fds(listenfd: &Socket) -> Option<Socket> {
         match listenfd.accept() {
             Ok((connfd, _cliaddr)) => return Some(connfd),
             Err(err) if wrap::is_aborted_connection(&err) => continue,
-            Err(err) if matches!(err.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) => {
+            Err(err) if wrap::is_out_of_fds(&err) => {
                 err_ret(&err, "accept error");
                 return None;
             }

@@ -13,7 +13,7 @@ use std::os::fd::AsFd;
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
-use crate::error::{err_quit, err_sys, OrDie};
+use crate::error::{err_quit, err_ret, err_sys, OrDie};
 
 /// [`socket(2)`](https://man7.org/linux/man-pages/man2/socket.2.html), the
 /// book's `Socket`: dies with `socket error`.
@@ -51,6 +51,36 @@ pub fn accept(listener: &Socket) -> (Socket, SockAddr) {
             Err(err) => err_sys(&err, "accept error"),
         }
     }
+}
+
+/// [`accept(2)`](https://man7.org/linux/man-pages/man2/accept.2.html) for a
+/// blocking server that must outlive running out of descriptors (not in the
+/// book, whose `Accept` dies with `accept error: Too many open files`): as
+/// [`accept`], except that on `EMFILE` or `ENFILE` it prints that line once,
+/// then tries again every 10 ms until a client leaves and frees one. The
+/// waiting connections stay in the listen queue meanwhile.
+pub fn accept_when_fds_free(listener: &Socket) -> (Socket, SockAddr) {
+    let mut reported = false;
+    loop {
+        match listener.accept() {
+            Ok(pair) => return pair,
+            Err(err) if is_aborted_connection(&err) => continue,
+            Err(err) if is_out_of_fds(&err) => {
+                if !reported {
+                    err_ret(&err, "accept error");
+                    reported = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(err) => err_sys(&err, "accept error"),
+        }
+    }
+}
+
+/// Whether an error means that no descriptor is left: in the process
+/// (`EMFILE`, its `RLIMIT_NOFILE`) or in the system (`ENFILE`).
+pub fn is_out_of_fds(err: &io::Error) -> bool {
+    matches!(err.raw_os_error(), Some(libc::EMFILE | libc::ENFILE))
 }
 
 /// Whether an `accept` error means only that one client went away before it
@@ -102,6 +132,19 @@ pub fn shutdown(sock: &Socket, how: Shutdown) {
 pub unsafe fn fork() -> nix::unistd::ForkResult {
     // SAFETY: the caller guarantees the process is single-threaded.
     unsafe { nix::unistd::fork() }.or_die("fork error")
+}
+
+/// [`pthread_create(3)`](https://man7.org/linux/man-pages/man3/pthread_create.3.html),
+/// the book's `Pthread_create`: a thread running `f`, or death with
+/// `pthread_create error: Resource temporarily unavailable` when none can
+/// be made, where `std::thread::spawn` panics. Dropping the handle detaches
+/// the thread (`pthread_detach`).
+pub fn pthread_create<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> std::thread::JoinHandle<T> {
+    std::thread::Builder::new()
+        .spawn(f)
+        .or_die("pthread_create error")
 }
 
 /// [`write(2)`](https://man7.org/linux/man-pages/man2/write.2.html), the

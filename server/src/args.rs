@@ -2,6 +2,7 @@
 //! `[ <host> ] <port#>`, then `<#children>` or `<#threads>` for the pools.
 
 use socket2::Socket;
+use unp::args::{arguments, Role};
 use unp::{err_quit, tcp_listen};
 
 /// A server's arguments.
@@ -18,9 +19,10 @@ impl ServerArgs {
     /// Parse `[ <host> ] <port#>` (when `takes_count` is false) or
     /// `[ <host> ] <port#> <#children>`. Anything else, or a count that is
     /// not a number from 1 up (the C's `atoi` makes it 0, a server that
-    /// never serves), prints `usage` and exits 1.
+    /// never serves), prints `usage` and exits 1. Starts the program as a
+    /// server ([`Role::Server`]: `SIGPIPE` stays ignored).
     pub fn parse(usage: &str, takes_count: bool) -> ServerArgs {
-        let mut args: Vec<String> = std::env::args().skip(1).collect();
+        let mut args = arguments(usage, Role::Server);
         let count = match takes_count {
             true => match args.pop().map(|n| n.parse::<usize>()) {
                 Some(Ok(n)) if n > 0 => n,

@@ -26,7 +26,7 @@ impl ClientArgs {
     /// 16384`: the C reads the reply into a `MAXN`-byte buffer without
     /// checking, so a larger count overruns it.
     pub fn parse() -> ClientArgs {
-        let args: Vec<String> = std::env::args().skip(1).collect();
+        let args = unp::args::arguments(USAGE, unp::args::Role::Client);
         let [host, port, nchildren, nloops, nbytes] = &args[..] else {
             err_quit(USAGE)
         };

@@ -24,7 +24,7 @@ fn cpu_time() -> (f64, f64) {
 /// that their time is counted.
 pub fn pr_cpu_time() {
     let (user, sys) = cpu_time();
-    println!(
+    unp::outln!(
         "\nuser time = {}, sys time = {}",
         format_g(user),
         format_g(sys)

@@ -66,7 +66,7 @@ impl Meter {
     /// does: `child 0, 212 connections`, `thread 3, 97 connections`.
     pub fn print(&self, who: &str, what: &str) {
         for i in 0..self.counts.len() {
-            println!("{who} {i}, {} {what}", self.get(i));
+            unp::outln!("{who} {i}, {} {what}", self.get(i));
         }
     }
 }

@@ -9,12 +9,13 @@
 //! Here they are one `child_main`; each binary names its variant.
 
 use nix::errno::Errno;
+use nix::sys::prctl;
 use nix::sys::select::{select, FdSet};
 use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{wait, waitpid, WaitPidFlag, WaitStatus};
-use nix::unistd::{getpid, ForkResult, Pid};
+use nix::unistd::{fork, getpid, getppid, ForkResult, Pid};
 use socket2::Socket;
-use unp::{err_quit, err_sys, wrap};
+use unp::{err_quit, err_sys, outln, wrap, OrDie};
 
 use crate::cpu::pr_cpu_time;
 use crate::lock::AcceptLock;
@@ -36,18 +37,62 @@ impl Children {
 
     /// The book's `child_make`: fork; the child puts `signals` back to their
     /// defaults, runs `child_main` and exits 0 should it return; the parent
-    /// remembers the pid and returns it. Dies with `fork error`.
+    /// remembers the pid and returns it.
+    ///
+    /// When the fork fails (`EAGAIN`: the process limit) the server dies
+    /// with `fork error`, as the C does, but first stops the children it has
+    /// made (the C leaves them serving the port with no parent). Each child
+    /// also dies with its parent, however the parent ends: see
+    /// [`try_make`](Children::try_make).
     pub fn make(&mut self, signals: &SignalPipe, child_main: impl FnOnce()) -> Pid {
-        // SAFETY: the forking servers are single-threaded.
-        match unsafe { wrap::fork() } {
-            ForkResult::Parent { child } => {
-                self.pids.push(child);
-                child
+        match self.try_make(signals, child_main) {
+            Ok(child) => child,
+            Err(err) => {
+                self.stop();
+                err_sys(&err.into(), "fork error")
             }
-            ForkResult::Child => {
+        }
+    }
+
+    /// [`make`](Children::make) that returns the fork's error instead of
+    /// dying: for a server that forks per client and must refuse only the
+    /// client it could not fork for (serv01).
+    ///
+    /// Not in the C: the child asks the kernel for `SIGKILL` when its parent
+    /// dies ([`prctl(2)`](https://man7.org/linux/man-pages/man2/prctl.2.html)
+    /// `PR_SET_PDEATHSIG`), then exits at once if the parent is already gone
+    /// (it died between the fork and the `prctl`). So no child outlives its
+    /// server: not on `fork error`, not on any other error, not on `SIGKILL`.
+    /// (The signal follows the parent *thread* that forked: the forking
+    /// servers are single-threaded.)
+    pub fn try_make(
+        &mut self,
+        signals: &SignalPipe,
+        child_main: impl FnOnce(),
+    ) -> nix::Result<Pid> {
+        let parent = getpid();
+        // The caught signals stay blocked until the child has put back their
+        // default actions: a SIGTERM from a parent stopping its children
+        // right away must kill the child, not run the parent's handler.
+        let caught = signals.caught();
+        caught.thread_block().or_die("sigprocmask error");
+        // SAFETY: the forking servers are single-threaded.
+        match unsafe { fork() } {
+            Ok(ForkResult::Child) => {
+                die_with_parent(parent);
                 signals.restore_defaults();
+                caught.thread_unblock().or_die("sigprocmask error");
                 child_main();
                 std::process::exit(0)
+            }
+            Ok(ForkResult::Parent { child }) => {
+                caught.thread_unblock().or_die("sigprocmask error");
+                self.pids.push(child);
+                Ok(child)
+            }
+            Err(err) => {
+                caught.thread_unblock().or_die("sigprocmask error");
+                Err(err)
             }
         }
     }
@@ -99,6 +144,16 @@ impl Children {
     }
 }
 
+/// In a child just forked from `parent`: ask for `SIGKILL` when the parent
+/// dies, and exit now if it already has (the child has been reparented).
+/// Dies with `prctl error`.
+fn die_with_parent(parent: Pid) {
+    prctl::set_pdeathsig(Signal::SIGKILL).or_die("prctl error");
+    if getppid() != parent {
+        std::process::exit(0);
+    }
+}
+
 /// How a preforked child gets its next connection.
 #[derive(Clone, Copy)]
 pub enum Accept<'a> {
@@ -117,7 +172,7 @@ pub enum Accept<'a> {
 /// `child PID starting`, then for ever take a connection, count it,
 /// serve it and close it.
 pub fn child_main(i: usize, listener: &Socket, accept: Accept, meter: Option<Meter>) -> ! {
-    println!("child {} starting", getpid());
+    outln!("child {} starting", getpid());
     loop {
         let (conn, _cliaddr) = match accept {
             Accept::Plain => wrap::accept(listener),

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use nix::errno::Errno;
 use nix::fcntl::OFlag;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use nix::sys::signal::{SigHandler, Signal};
+use nix::sys::signal::{SigHandler, SigSet, Signal};
 use unp::signal::signal;
 use unp::OrDie;
 
@@ -85,6 +85,11 @@ impl SignalPipe {
         for &sig in &self.signals {
             signal(sig, SigHandler::SigDfl);
         }
+    }
+
+    /// The caught signals, as a set (to block them).
+    pub fn caught(&self) -> SigSet {
+        self.signals.iter().copied().collect()
     }
 
     /// The signals that arrived since the last call, the pipe drained.

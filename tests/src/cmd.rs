@@ -36,6 +36,11 @@ pub fn run_client(name: &str, args: &[&str], input: &[u8], stderr: &str) -> Vec<
 /// one-line refusal of a bad argument. The table-driven check of every
 /// crate's command-line errors.
 ///
+/// A usage line is given as the book prints it; where it names another
+/// program (`usage: tcpcli ...` from `select-tcpcli01`, `usage: a.out ...`),
+/// the program adds `   (this is NAME)`, and so does the expected line here
+/// (`unp::err_quit`'s rule, README "Running a program").
+///
 /// ```no_run
 /// unp_tests::assert_usage([
 ///     ("tcpcli01", &[][..], "usage: tcpcli <IPaddress> [port]"),
@@ -48,12 +53,20 @@ where
     L: AsRef<str>,
 {
     for (name, args, line) in cases {
-        client(name.as_ref())
+        let (name, line) = (name.as_ref(), line.as_ref());
+        let named = line
+            .strip_prefix("usage: ")
+            .and_then(|u| u.split_whitespace().next());
+        let line = match named {
+            Some(named) if named != name => format!("{line}   (this is {name})"),
+            _ => line.to_string(),
+        };
+        client(name)
             .args(args)
             .assert()
             .code(1)
             .stdout("")
-            .stderr(format!("{}\n", line.as_ref()));
+            .stderr(format!("{line}\n"));
     }
 }
 

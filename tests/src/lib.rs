@@ -33,6 +33,7 @@ pub mod descriptors;
 mod net;
 mod process;
 mod proxy;
+pub mod reliability;
 mod root;
 
 use std::io;

@@ -21,13 +21,14 @@ use nix::sys::socket::{recv, MsgFlags};
 use unp::{wrap, OrDie, MAXLINE};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: a.out <hostname or IPaddress> <service or port#>";
+    let args = unp::args::arguments(usage, unp::args::Role::Client);
     if args.len() != 2 {
-        unp::err_quit("usage: a.out <hostname or IPaddress> <service or port#>");
+        unp::err_quit(usage);
     }
     let sockfd = unp::tcp_connect(&args[0], &args[1]);
     let ss = wrap::getpeername(&sockfd);
-    println!("connected to {}", unp::sock_ntop_host(&ss));
+    unp::outln!("connected to {}", unp::sock_ntop_host(&ss));
 
     let mut recvline = [0u8; MAXLINE];
     let mut stdout = io::stdout();
@@ -37,7 +38,7 @@ fn main() {
             break; // server closed connection
         }
         let npend = advio::fionread(&sockfd);
-        println!("{n} bytes from PEEK, {npend} bytes pending");
+        unp::outln!("{n} bytes from PEEK, {npend} bytes pending");
         let n = wrap::read(&sockfd, &mut recvline);
         stdout.write_all(&recvline[..n]).or_die("fputs error");
     }

@@ -58,7 +58,7 @@ fn dg_echo(sockfd: &Socket) -> ! {
         if got.flags.contains(MsgFlags::MSG_CTRUNC) {
             line += " (control info truncated)";
         }
-        println!("{line}");
+        unp::outln!("{line}");
         udp::sendto(sockfd, &mesg[..got.len], &got.from);
     }
 }

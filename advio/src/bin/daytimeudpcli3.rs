@@ -19,19 +19,20 @@ use nix::sys::socket::{recv, MsgFlags};
 use unp::{udp, OrDie, MAXLINE};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: a.out <hostname or IPaddress> <service or port#>";
+    let args = unp::args::arguments(usage, unp::args::Role::Client);
     if args.len() != 2 {
-        unp::err_quit("usage: a.out <hostname or IPaddress> <service or port#>");
+        unp::err_quit(usage);
     }
     let (sockfd, sa) = udp::udp_client(Some(&args[0]), &args[1]);
-    println!("sending to {}", unp::sock_ntop_host(&sa));
+    unp::outln!("sending to {}", unp::sock_ntop_host(&sa));
 
     udp::sendto(&sockfd, &[0], &sa); // send 1-byte datagram
 
     let mut recvline = [0u8; MAXLINE];
     let n = recv(sockfd.as_raw_fd(), &mut recvline, MsgFlags::MSG_PEEK).or_die("recvfrom error");
     let nq = advio::fionread(&sockfd);
-    println!("{n} bytes from PEEK, {nq} bytes pending");
+    unp::outln!("{n} bytes from PEEK, {nq} bytes pending");
 
     let (n, _) = udp::recvfrom(&sockfd, &mut recvline).or_die("recvfrom error");
     io::stdout().write_all(&recvline[..n]).or_die("fputs error");

@@ -19,20 +19,21 @@ use nix::sys::socket::{recv, MsgFlags};
 use unp::{udp, wrap, OrDie, MAXLINE};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: a.out <hostname or IPaddress> <service or port#>";
+    let args = unp::args::arguments(usage, unp::args::Role::Client);
     if args.len() != 2 {
-        unp::err_quit("usage: a.out <hostname or IPaddress> <service or port#>");
+        unp::err_quit(usage);
     }
     let sockfd = udp::udp_connect(&args[0], &args[1]);
     let ss = wrap::getpeername(&sockfd);
-    println!("connected to {}", unp::sock_ntop_host(&ss));
+    unp::outln!("connected to {}", unp::sock_ntop_host(&ss));
 
     wrap::write(&sockfd, &[0]); // send 1-byte datagram
 
     let mut recvline = [0u8; MAXLINE];
     let n = recv(sockfd.as_raw_fd(), &mut recvline, MsgFlags::MSG_PEEK).or_die("recv error");
     let nq = advio::fionread(&sockfd);
-    println!("{n} bytes from PEEK, {nq} bytes pending");
+    unp::outln!("{n} bytes from PEEK, {nq} bytes pending");
 
     let n = wrap::read(&sockfd, &mut recvline);
     io::stdout().write_all(&recvline[..n]).or_die("fputs error");

@@ -44,7 +44,7 @@ fn main() {
         sockfd.set_reuse_address(true).or_die("setsockopt error");
         let sa = sock_set_port(&addr, port);
         wrap::bind(&sockfd, &sa);
-        println!("bound {}", sock_ntop(&sa));
+        unp::outln!("bound {}", sock_ntop(&sa));
         // SAFETY: the server is single-threaded.
         if let ForkResult::Child = unsafe { wrap::fork() } {
             mydg_echo(&sockfd, &sa);
@@ -60,12 +60,12 @@ fn main() {
             match sockfd.bind(&sa) {
                 Ok(()) => {}
                 Err(err) if err.raw_os_error() == Some(libc::EADDRINUSE) => {
-                    println!("EADDRINUSE: {}", sock_ntop(&sa));
+                    unp::outln!("EADDRINUSE: {}", sock_ntop(&sa));
                     continue;
                 }
                 Err(err) => err_sys(&err, format!("bind error for {}", sock_ntop(&sa))),
             }
-            println!("bound {}", sock_ntop(&sa));
+            unp::outln!("bound {}", sock_ntop(&sa));
             // SAFETY: the server is single-threaded.
             if let ForkResult::Child = unsafe { wrap::fork() } {
                 mydg_echo(&sockfd, &sa);
@@ -77,7 +77,7 @@ fn main() {
     let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
     sockfd.set_reuse_address(true).or_die("setsockopt error");
     wrap::bind(&sockfd, &wildaddr);
-    println!("bound {}", sock_ntop(&wildaddr));
+    unp::outln!("bound {}", sock_ntop(&wildaddr));
     // SAFETY: the server is single-threaded.
     if let ForkResult::Child = unsafe { wrap::fork() } {
         mydg_echo(&sockfd, &wildaddr);
@@ -90,7 +90,7 @@ fn mydg_echo(sockfd: &Socket, myaddr: &SockAddr) -> ! {
     let mut mesg = [0u8; MAXLINE];
     loop {
         let (n, cliaddr) = udp::recvfrom(sockfd, &mut mesg).or_die("recvfrom error");
-        println!(
+        unp::outln!(
             "child {}, datagram from {}, to {}",
             getpid(),
             sock_ntop(&cliaddr),

@@ -23,11 +23,12 @@ use unp::udp::{self, sock_set_port, sock_set_wild};
 use unp::{err_sys, sock_ntop, wrap, OrDie, MAXLINE};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: udpserv04 [ <host> ] <service or port>";
+    let args = unp::args::arguments(usage, unp::args::Role::Server);
     let (sockfd, sa) = match args.as_slice() {
         [serv] => udp::udp_client(None, serv),
         [host, serv] => udp::udp_client(Some(host), serv),
-        _ => unp::err_quit("usage: udpserv04 [ <host> ] <service or port>"),
+        _ => unp::err_quit(usage),
     };
     // Only the family and the port were wanted.
     wrap::close(sockfd);
@@ -47,7 +48,7 @@ fn main() {
         sockfd.set_reuse_address(true).or_die("setsockopt error");
         let sa = sock_set_port(&addr, port);
         wrap::bind(&sockfd, &sa);
-        println!("bound {}", sock_ntop(&sa));
+        unp::outln!("bound {}", sock_ntop(&sa));
         // SAFETY: the server is single-threaded.
         if let ForkResult::Child = unsafe { wrap::fork() } {
             mydg_echo(&sockfd, &sa);
@@ -63,12 +64,12 @@ fn main() {
             match sockfd.bind(&sa) {
                 Ok(()) => {}
                 Err(err) if err.raw_os_error() == Some(libc::EADDRINUSE) => {
-                    println!("EADDRINUSE: {}", sock_ntop(&sa));
+                    unp::outln!("EADDRINUSE: {}", sock_ntop(&sa));
                     continue;
                 }
                 Err(err) => err_sys(&err, format!("bind error for {}", sock_ntop(&sa))),
             }
-            println!("bound {}", sock_ntop(&sa));
+            unp::outln!("bound {}", sock_ntop(&sa));
             // SAFETY: the server is single-threaded.
             if let ForkResult::Child = unsafe { wrap::fork() } {
                 mydg_echo(&sockfd, &sa);
@@ -80,7 +81,7 @@ fn main() {
     let sockfd = wrap::socket(family, Type::DGRAM);
     sockfd.set_reuse_address(true).or_die("setsockopt error");
     wrap::bind(&sockfd, &wildaddr);
-    println!("bound {}", sock_ntop(&wildaddr));
+    unp::outln!("bound {}", sock_ntop(&wildaddr));
     // SAFETY: the server is single-threaded.
     if let ForkResult::Child = unsafe { wrap::fork() } {
         mydg_echo(&sockfd, &wildaddr);
@@ -93,7 +94,7 @@ fn mydg_echo(sockfd: &Socket, myaddr: &SockAddr) -> ! {
     let mut mesg = [0u8; MAXLINE];
     loop {
         let (n, cliaddr) = udp::recvfrom(sockfd, &mut mesg).or_die("recvfrom error");
-        println!(
+        unp::outln!(
             "child {}, datagram from {}, to {}",
             getpid(),
             sock_ntop(&cliaddr),

@@ -22,5 +22,5 @@ fn main() {
         [2, 1] => "little-endian",
         _ => "unknown",
     };
-    println!("{}: {order}", env!("TARGET"));
+    unp::outln!("{}: {order}", env!("TARGET"));
 }

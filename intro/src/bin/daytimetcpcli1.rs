@@ -28,5 +28,5 @@ fn main() {
         io::stdout().write_all(&recvline[..n]).or_die("fputs error");
     }
     io::stdout().flush().or_die("fputs error");
-    println!("counter = {counter}");
+    unp::outln!("counter = {counter}");
 }

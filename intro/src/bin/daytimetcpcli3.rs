@@ -21,7 +21,7 @@ fn main() {
     wrap::connect(&sockfd, &SockAddr::from(servaddr));
 
     let cliaddr = wrap::getsockname(&sockfd);
-    println!("local addr: {}", unp::sock_ntop(&cliaddr));
+    unp::outln!("local addr: {}", unp::sock_ntop(&cliaddr));
 
     let mut recvline = [0u8; MAXLINE];
     while let n @ 1.. = wrap::read(&sockfd, &mut recvline) {

@@ -23,7 +23,7 @@ fn main() {
     loop {
         let (connfd, cliaddr) = wrap::accept(&listenfd);
         if let Some(cli) = cliaddr.as_socket_ipv4() {
-            println!("connection from {}, port {}", cli.ip(), cli.port());
+            unp::outln!("connection from {}, port {}", cli.ip(), cli.port());
         }
         let buff = format!("{}\r\n", ctime_now());
         wrap::write(&connfd, buff.as_bytes());

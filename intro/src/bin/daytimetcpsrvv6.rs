@@ -23,7 +23,7 @@ fn main() {
 
     loop {
         let (connfd, cliaddr) = wrap::accept(&listenfd);
-        println!("connection from {}", unp::sock_ntop(&cliaddr));
+        unp::outln!("connection from {}", unp::sock_ntop(&cliaddr));
         let buff = format!("{}\r\n", ctime_now());
         wrap::write(&connfd, buff.as_bytes());
         wrap::close(connfd);

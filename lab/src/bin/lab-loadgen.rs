@@ -16,7 +16,10 @@ use lab::loadgen::{generate, Options};
 use unp::err_quit;
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     let opts = Options::parse(&args).unwrap_or_else(|usage| err_quit(usage));
     if let Err(e) = generate(&opts, &mut io::stdin().lock(), &mut io::stdout().lock()) {
         err_quit(format!("lab-loadgen: {e:#}"));

@@ -11,6 +11,10 @@
 //! `select`, `poll` and `epoll` exist to avoid. Never ship it: it is here so
 //! that a reader can watch `top` while it idles.
 //!
+//! Out of descriptors (`EMFILE`), it does what the select and poll servers
+//! do: prints `accept error: Too many open files`, stops trying `accept`
+//! until a client leaves, and goes on serving the others.
+//!
 //! Run: `tcpservbusy01 [port]` (default 9877), then `tcpcli01 127.0.0.1
 //! [port]`; `top -p $(pgrep tcpservbusy01)` shows the cost.
 
@@ -18,7 +22,7 @@ use nix::errno::Errno;
 use nix::unistd::{read, write};
 use socket2::{Domain, Socket};
 use unp::tcp::listen_any;
-use unp::{book_args, err_sys, OrDie, MAXLINE, SERV_PORT};
+use unp::{book_args, err_ret, err_sys, OrDie, MAXLINE, SERV_PORT};
 
 /// A client and the part of its echo that its socket has not taken yet.
 struct Client {
@@ -33,20 +37,29 @@ fn main() {
 
     let mut clients: Vec<Client> = Vec::new();
     let mut buf = [0u8; MAXLINE];
+    let mut accepting = true; // false while out of descriptors
     loop {
-        match listener.accept() {
-            Ok((sock, _)) => {
-                sock.set_nonblocking(true).or_die("fcntl error");
-                clients.push(Client {
-                    sock,
-                    unsent: Vec::new(),
-                });
+        if accepting {
+            match listener.accept() {
+                Ok((sock, _)) => {
+                    sock.set_nonblocking(true).or_die("fcntl error");
+                    clients.push(Client {
+                        sock,
+                        unsent: Vec::new(),
+                    });
+                }
+                Err(err) if err.raw_os_error() == Some(libc::EWOULDBLOCK) => {} // no one yet
+                Err(err) if unp::wrap::is_aborted_connection(&err) => {}
+                Err(err) if unp::wrap::is_out_of_fds(&err) => {
+                    err_ret(&err, "accept error");
+                    accepting = false;
+                }
+                Err(err) => err_sys(&err, "accept error"),
             }
-            Err(err) if err.raw_os_error() == Some(libc::EWOULDBLOCK) => {} // no one yet
-            Err(err) if unp::wrap::is_aborted_connection(&err) => {}
-            Err(err) => err_sys(&err, "accept error"),
         }
+        let before = clients.len();
         clients.retain_mut(|client| poll_client(client, &mut buf));
+        accepting |= clients.len() < before; // a client left: a descriptor is free
     }
 }
 

@@ -39,7 +39,7 @@ fn main() {
     wrap::listen(&listener, LISTENQ);
 
     select_echo_server(&listener, |listener| {
-        println!("listening socket readable");
+        unp::outln!("listening socket readable");
         std::thread::sleep(ACCEPT_DELAY);
         let (connfd, _cliaddr) = wrap::accept(listener);
         Some(connfd)

@@ -28,7 +28,7 @@ fn main() {
     listener.set_nonblocking(true).or_die("fcntl error");
 
     select_echo_server(&listener, |listener| {
-        println!("listening socket readable");
+        unp::outln!("listening socket readable");
         std::thread::sleep(ACCEPT_DELAY);
         match listener.accept() {
             Ok((conn, _)) => Some(conn),

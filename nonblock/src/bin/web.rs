@@ -69,7 +69,7 @@ struct Server {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = unp::args::arguments(USAGE, unp::args::Role::Client);
     if args.len() < 4 {
         err_quit(USAGE);
     }
@@ -85,7 +85,7 @@ fn main() {
             state: State::Waiting,
         })
         .collect();
-    println!("nfiles = {}", files.len());
+    unp::outln!("nfiles = {}", files.len());
 
     home_page(&server, &args[2]);
 
@@ -110,7 +110,7 @@ fn main() {
                     match sock.take_error() {
                         Ok(None) => {
                             // connection established
-                            println!("connection established for {}", file.name);
+                            unp::outln!("connection established for {}", file.name);
                             write_get_cmd(file, sock, &server); // write() the GET command
                         }
                         Ok(Some(err)) | Err(err) => {
@@ -125,13 +125,13 @@ fn main() {
                 }
                 State::Reading(sock) if readable => match wrap::read(&sock, &mut buf) {
                     0 => {
-                        println!("end-of-file on {}", file.name);
+                        unp::outln!("end-of-file on {}", file.name);
                         wrap::close(sock); // state stays Done
                         nconn -= 1;
                         nlefttoread -= 1;
                     }
                     n => {
-                        println!("read {n} bytes from {}", file.name);
+                        unp::outln!("read {n} bytes from {}", file.name);
                         file.state = State::Reading(sock);
                     }
                 },
@@ -215,10 +215,10 @@ fn home_page(server: &Server, fname: &str) {
     loop {
         match wrap::read(&sock, &mut line) {
             0 => break, // server closed connection
-            n => println!("read {n} bytes of home page"),
+            n => unp::outln!("read {n} bytes of home page"),
         }
     }
-    println!("end-of-file on home page");
+    unp::outln!("end-of-file on home page");
     wrap::close(sock);
 }
 
@@ -239,7 +239,7 @@ fn start_connect(file: &mut File, server: &Server) {
     };
     let sock = Socket::new(ai.domain, ai.ty, Some(ai.protocol)).or_die("socket error");
     nonblock::fd_set_or_die(&sock);
-    println!("start_connect for {}, fd {}", file.name, sock.as_raw_fd());
+    unp::outln!("start_connect for {}, fd {}", file.name, sock.as_raw_fd());
 
     // Set socket nonblocking: fcntl(F_GETFL), then F_SETFL with O_NONBLOCK.
     sock.set_nonblocking(true).or_die("fcntl error");
@@ -258,6 +258,6 @@ fn start_connect(file: &mut File, server: &Server) {
 fn write_get_cmd(file: &mut File, sock: Socket, server: &Server) {
     let line = get_cmd(&file.name, server);
     writen(&sock, line.as_bytes()).or_die("writen error");
-    println!("wrote {} bytes for {}", line.len(), file.name);
+    unp::outln!("wrote {} bytes for {}", line.len(), file.name);
     file.state = State::Reading(sock); // will read server's reply
 }

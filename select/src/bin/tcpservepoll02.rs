@@ -50,6 +50,9 @@ struct Server {
     still_ready: VecDeque<RawFd>,
     /// `accept` ran out of descriptors, connections are waiting.
     accept_stalled: bool,
+    /// `accept error: Too many open files` printed since the listen queue
+    /// was last emptied: said once, not once per client that leaves.
+    accept_reported: bool,
 }
 
 fn main() {
@@ -68,6 +71,7 @@ fn main() {
         client: HashMap::new(),
         still_ready: VecDeque::new(),
         accept_stalled: false,
+        accept_reported: false,
     };
 
     let mut events = vec![EpollEvent::empty(); 1024];
@@ -100,10 +104,15 @@ impl Server {
         loop {
             let connfd = match self.listenfd.accept() {
                 Ok((connfd, _cliaddr)) => connfd,
-                Err(err) if err.kind() == io::ErrorKind::WouldBlock => return,
+                Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                    self.accept_reported = false;
+                    return;
+                }
                 Err(err) if wrap::is_aborted_connection(&err) => continue,
-                Err(err) if matches!(err.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) => {
-                    err_ret(&err, "accept error");
+                Err(err) if wrap::is_out_of_fds(&err) => {
+                    if !std::mem::replace(&mut self.accept_reported, true) {
+                        err_ret(&err, "accept error");
+                    }
                     self.accept_stalled = true;
                     return;
                 }

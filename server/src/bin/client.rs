@@ -45,7 +45,7 @@ fn main() {
                 }
                 wrap::close(fd); // TIME_WAIT on the client, not the server
             }
-            println!("child {i} done");
+            unp::outln!("child {i} done");
             std::process::exit(0);
         }
         // the parent loops around to fork again

@@ -19,7 +19,11 @@
 //! are still serving running. Here both handlers only write to a self-pipe;
 //! the parent waits in `poll` for the listening socket or that pipe, and
 //! reaps, or stops its children and reports, in its own loop. Knowing which
-//! children it has not yet reaped, it can stop exactly those.
+//! children it has not yet reaped, it can stop exactly those. A failed
+//! `fork` (the process limit) prints `fork error: Resource temporarily
+//! unavailable` and refuses only that client (its socket closed), where
+//! the C's `Fork` ends the server; and every child dies with the parent
+//! (README, "Under stress").
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sys::signal::Signal;
@@ -59,13 +63,16 @@ fn main() {
         }
         if new_client {
             let (connfd, _cliaddr) = wrap::accept(&listener);
-            children.make(&signals, || {
+            let child = children.try_make(&signals, || {
                 // Close the listening socket. The `Socket` itself is never
                 // dropped: this closure ends the child with exit.
                 nix::unistd::close(listener.as_raw_fd()).or_die("close error");
                 web_child(&connfd); // process the request
                 std::process::exit(0)
             });
+            if let Err(err) = child {
+                unp::err_ret(&err.into(), "fork error"); // refuse this client only
+            }
             wrap::close(connfd); // the parent closes the connected socket
         }
     }

@@ -88,7 +88,7 @@ fn main() {
             children.stop();
             pr_cpu_time();
             for (i, c) in child.iter().enumerate() {
-                println!("child {i}, {} connections", c.count);
+                unp::outln!("child {i}, {} connections", c.count);
             }
             std::process::exit(0);
         }
@@ -141,7 +141,7 @@ fn child_make(listener: &Socket, signals: &SignalPipe, children: &mut Children) 
 /// The book's `child_main` for serv05: receive a connection from the
 /// parent, serve it, close it, tell the parent it is idle again.
 fn child_main(pipe: &UnixStream) -> ! {
-    println!("child {} starting", getpid());
+    unp::outln!("child {} starting", getpid());
     loop {
         let mut byte = [0u8; 1];
         let (n, connfd) = read_fd(pipe, &mut byte).or_die("read_fd error");

@@ -50,7 +50,7 @@ fn main() {
 
 /// The book's `thread_main` (`pthread07.c`).
 fn thread_main(i: usize, mlock: &Mutex<socket2::Socket>, meter: Meter) -> ! {
-    println!("thread {i} starting");
+    unp::outln!("thread {i} starting");
     loop {
         let (connfd, _cliaddr) = {
             let listener = mlock

@@ -47,7 +47,7 @@ fn main() {
 
 /// The book's `thread_main` (`pthread09.c`): `accept` with no lock.
 fn thread_main(i: usize, listener: &Socket, meter: Meter) -> ! {
-    println!("thread {i} starting");
+    unp::outln!("thread {i} starting");
     loop {
         let (connfd, _cliaddr) = wrap::accept(listener);
         meter.count(i);

@@ -128,7 +128,7 @@ fn main() {
 
 /// A worker: take a request, make its reply, hand it back to the loop.
 fn worker(i: usize, jobs: &Mutex<Receiver<Job>>, done: InboxSender<Done>, meter: Meter) {
-    println!("thread {i} starting");
+    unp::outln!("thread {i} starting");
     loop {
         let job = jobs.lock().unwrap_or_else(|p| p.into_inner()).recv();
         let Ok((token, n)) = job else {

@@ -125,7 +125,7 @@ impl Handler for Watched {
 /// A loop thread: serve the connections the main thread hands over, all in
 /// one `epoll` loop, for their whole life.
 fn loop_main(i: usize, arrivals: Inbox<Socket>, meter: Meter) {
-    println!("thread {i} starting");
+    unp::outln!("thread {i} starting");
     let mut reactor = new_reactor();
     let fd = arrivals.as_fd().as_raw_fd();
     reactor

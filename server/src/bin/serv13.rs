@@ -87,7 +87,7 @@ fn reuseport_listen(host: Option<&str>, port: &str) -> Socket {
 
 /// A child: serve the connections of its own socket in one `epoll` loop.
 fn child_main(i: usize, listener: Socket, meter: Meter) {
-    println!("child {} starting", getpid());
+    unp::outln!("child {} starting", getpid());
     let mut reactor = new_reactor();
     let fd = listener.as_raw_fd();
     reactor

@@ -87,9 +87,9 @@ fn main() {
     // The C's `union val`: room for the largest value, a `struct timeval`.
     let mut val = [0u8; size_of::<libc::timeval>()];
     for ptr in SOCK_OPTS {
-        print!("{}: ", ptr.opt_str);
+        unp::out!("{}: ", ptr.opt_str);
         let Some((level, name, opt_val_str)) = ptr.opt else {
-            println!("(undefined)");
+            unp::outln!("(undefined)");
             continue;
         };
         let domain = match level {
@@ -100,7 +100,7 @@ fn main() {
         let fd = wrap::socket(domain, Type::STREAM);
         match getsockopt(&fd, level, name, &mut val) {
             Err(err) => err_ret(&err, "getsockopt error"),
-            Ok(len) => println!("default = {}", opt_val_str(&val[..len])),
+            Ok(len) => unp::outln!("default = {}", opt_val_str(&val[..len])),
         }
         wrap::close(fd);
     }

@@ -30,11 +30,11 @@ fn doit(fd: &Socket, name: &str) {
             .unwrap_or_else(|err| err_sys(&err, format!("{what} getsockopt error")))
     };
     let val = get(libc::SO_SNDBUF, "SO_SNDBUF");
-    println!("{name} send buffer size = {val}");
+    unp::outln!("{name} send buffer size = {val}");
     let val = get(libc::SO_RCVBUF, "SO_RCVBUF");
-    println!("{name} recv buffer size = {val}");
+    unp::outln!("{name} recv buffer size = {val}");
     let val = get(libc::SO_SNDLOWAT, "SO_SNDLOWAT");
-    println!("{name} send low-water mark = {val}");
+    unp::outln!("{name} send low-water mark = {val}");
     let val = get(libc::SO_RCVLOWAT, "SO_RCVLOWAT");
-    println!("{name} receive low-water mark size = {val}");
+    unp::outln!("{name} receive low-water mark size = {val}");
 }

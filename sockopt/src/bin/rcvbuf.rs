@@ -28,11 +28,11 @@ fn main() {
 
     let rcvbuf = sockfd.recv_buffer_size().or_die("getsockopt error");
     let mss = sockfd.tcp_mss().or_die("getsockopt error");
-    println!("defaults: SO_RCVBUF = {rcvbuf}, MSS = {mss}");
+    unp::outln!("defaults: SO_RCVBUF = {rcvbuf}, MSS = {mss}");
 
     wrap::connect(&sockfd, &SockAddr::from(servaddr));
 
     let rcvbuf = sockfd.recv_buffer_size().or_die("getsockopt error");
     let mss = sockfd.tcp_mss().or_die("getsockopt error");
-    println!("after connect: SO_RCVBUF = {rcvbuf}, MSS = {mss}");
+    unp::outln!("after connect: SO_RCVBUF = {rcvbuf}, MSS = {mss}");
 }

@@ -29,17 +29,17 @@ fn main() {
 
     let rcvbuf = sockfd.recv_buffer_size().or_die("getsockopt error");
     let mss = sockfd.tcp_mss().or_die("getsockopt error");
-    println!("defaults: SO_RCVBUF = {rcvbuf}, MSS = {mss}");
+    unp::outln!("defaults: SO_RCVBUF = {rcvbuf}, MSS = {mss}");
 
     sockfd
         .set_recv_buffer_size(9973) // a prime number
         .or_die("setsockopt error");
     let rcvbuf = sockfd.recv_buffer_size().or_die("getsockopt error");
-    println!("SO_RCVBUF = {rcvbuf} (after setting it to 9973)");
+    unp::outln!("SO_RCVBUF = {rcvbuf} (after setting it to 9973)");
 
     wrap::connect(&sockfd, &SockAddr::from(servaddr));
 
     let rcvbuf = sockfd.recv_buffer_size().or_die("getsockopt error");
     let mss = sockfd.tcp_mss().or_die("getsockopt error");
-    println!("after connect: SO_RCVBUF = {rcvbuf}, MSS = {mss}");
+    unp::outln!("after connect: SO_RCVBUF = {rcvbuf}, MSS = {mss}");
 }

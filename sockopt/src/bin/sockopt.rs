@@ -19,12 +19,12 @@ fn main() {
 
     // Fetch and print the TCP maximum segment size.
     let mss = sockfd.tcp_mss().or_die("getsockopt error");
-    println!("TCP mss = {mss}");
+    unp::outln!("TCP mss = {mss}");
 
     // Set the send buffer size, then fetch it and print its value.
     sockfd
         .set_send_buffer_size(65536)
         .or_die("setsockopt error");
     let sendbuff = sockfd.send_buffer_size().or_die("getsockopt error");
-    println!("send buffer size = {sendbuff}");
+    unp::outln!("send buffer size = {sendbuff}");
 }

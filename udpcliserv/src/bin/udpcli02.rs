@@ -28,7 +28,7 @@ fn dg_cli(input: &mut impl BufRead, sockfd: &Socket, pservaddr: &SockAddr) {
         udp::sendto(sockfd, &sendline, pservaddr);
         let (n, reply_addr) = udp::recvfrom(sockfd, &mut recvline).or_die("recvfrom error");
         if reply_addr != *pservaddr {
-            println!("reply from {} (ignored)", unp::sock_ntop(&reply_addr));
+            unp::outln!("reply from {} (ignored)", unp::sock_ntop(&reply_addr));
             continue;
         }
         stdout.write_all(&recvline[..n]).or_die("fputs error");

@@ -24,7 +24,7 @@ fn dg_cli(input: &mut impl BufRead, sockfd: &Socket, pservaddr: &SockAddr) {
     while unp::fgets(input, &mut sendline, MAXLINE).or_die("fgets error") {
         udp::sendto(sockfd, &sendline, pservaddr);
         let (n, replyaddr) = udp::recvfrom(sockfd, &mut recvline).or_die("recvfrom error");
-        println!(
+        unp::outln!(
             "received reply from {}, port {}",
             unp::sock_ntop_host(&replyaddr),
             udp::sock_get_port(&replyaddr).unwrap_or(0)

@@ -23,7 +23,7 @@ fn main() {
     let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
     let cliaddr = SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0);
     wrap::bind(&sockfd, &cliaddr.into());
-    println!(
+    unp::outln!(
         "local address {}",
         unp::sock_ntop(&wrap::getsockname(&sockfd))
     );

@@ -20,5 +20,5 @@ fn main() {
     let servaddr = unp::servaddr_v4(&args[0], port);
     wrap::connect(&sockfd, &servaddr);
     let cliaddr = wrap::getsockname(&sockfd);
-    println!("local address {}", unp::sock_ntop(&cliaddr));
+    unp::outln!("local address {}", unp::sock_ntop(&cliaddr));
 }

@@ -27,13 +27,14 @@ fn dg_cli(sockfd: &Socket, pservaddr: &SockAddr) {
     udp::sendto(sockfd, &sendline, pservaddr);
     let mut recvline = vec![0u8; MAXLINE];
     let (n, _) = udp::recvfrom(sockfd, &mut recvline).or_die("recvfrom error");
-    println!("received {n} bytes");
+    unp::outln!("received {n} bytes");
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: udpcli10 <hostname> <service>";
+    let args = unp::args::arguments(usage, unp::args::Role::Client);
     if args.len() != 2 {
-        unp::err_quit("usage: udpcli10 <hostname> <service>");
+        unp::err_quit(usage);
     }
     let (sockfd, sa) = udp::udp_client(Some(&args[0]), &args[1]);
     dg_cli(&sockfd, &sa);

@@ -15,6 +15,6 @@ fn main() {
     if std::env::args_os().len() != 1 {
         unp::err_quit("usage: testfcred");
     }
-    println!("sizeof(struct ucred) = {}", size_of::<libc::ucred>());
-    println!("sizeof(struct cmsghdr) = {}", size_of::<libc::cmsghdr>());
+    unp::outln!("sizeof(struct ucred) = {}", size_of::<libc::ucred>());
+    unp::outln!("sizeof(struct cmsghdr) = {}", size_of::<libc::cmsghdr>());
 }

@@ -22,14 +22,15 @@ use std::time::Duration;
 use unp::{err_quit, sock_ntop_host, tcp_connect, wrap, OrDie, MAXLINE};
 
 fn main() {
-    let args = unixdomain::arguments("usage: daytimetcpcli <hostname/IPaddress> <service/port#>");
+    let usage = "usage: daytimetcpcli <hostname/IPaddress> <service/port#>";
+    let args = unp::args::arguments(usage, unp::args::Role::Client);
     let [host, serv] = &args[..] else {
-        err_quit("usage: daytimetcpcli <hostname/IPaddress> <service/port#>");
+        err_quit(usage);
     };
     let sockfd = tcp_connect(host, serv);
 
     let sa = wrap::getpeername(&sockfd);
-    println!("connected to {}", sock_ntop_host(&sa));
+    unp::outln!("connected to {}", sock_ntop_host(&sa));
     std::thread::sleep(Duration::from_secs(5));
 
     let mut recvline = [0u8; MAXLINE];

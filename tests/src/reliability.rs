@@ -1,0 +1,742 @@
+//! The reliability suite: every TCP server of the workspace under hostile
+//! conditions, one table ([`SERVERS`]) that each new chapter adds its
+//! servers to, and checks that take a row:
+//!
+//! - (a) [`outlives_running_out_of_descriptors`]: under `prlimit
+//!   --nofile=64`, 80 idle clients, then they leave: a new client is served;
+//! - (b) [`pool_that_cannot_start_leaves_no_children`] and
+//!   [`what_a_failed_fork_per_client_does`]: under a process limit
+//!   (`RLIMIT_NPROC`, inside an unused uid made with `setpriv`, so that only
+//!   the test's own processes count);
+//! - (c) [`bad_arguments_are_one_line_and_exit_1`] for every binary, and
+//!   [`a_failed_stdout_never_stops_it`] for every server;
+//! - (d) [`attacks_leave_nothing_behind`]: resets, junk, a 10 MB line and a
+//!   reader that never reads; then the server's descriptors, threads and
+//!   live children are back to what they were, and a new client is served.
+//!
+//! Every wait is bounded ([`TIMEOUT`]) and waits for a state (a listening
+//! port, a count in `/proc`), never for time to pass. What a server does
+//! when something runs out is the README's "Under stress" section.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use nix::sys::signal::Signal;
+
+use crate::{
+    bin, binary_data, children_of, connect, descriptors, free_port, port_in_state, proc_entries,
+    reset, wait_until, Proc, TIMEOUT,
+};
+
+/// What a server answers, so that a check can tell that it served a client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    /// Echoes what it reads (chapters 5, 6, 14, 16, 25, the lab's peer).
+    Echo,
+    /// `tcpserv08`: a line of two numbers in, their sum out (Figure 5.17).
+    TextSum,
+    /// `tcpserv09`: two native `long`s in, their sum out (Figure 5.20).
+    BinarySum,
+    /// Chapter 30: a line holding N in, N bytes out (`web_child`).
+    Web,
+    /// Chapter 1: the time, then the server closes.
+    Daytime,
+}
+
+impl Protocol {
+    /// One request and its reply, for a server that answers at once.
+    fn round_trip(self) -> (Vec<u8>, Vec<u8>) {
+        match self {
+            Protocol::Echo => (b"hello\n".to_vec(), b"hello\n".to_vec()),
+            Protocol::TextSum => (b"1 2\n".to_vec(), b"3\n".to_vec()),
+            Protocol::BinarySum => (
+                [1i64.to_ne_bytes(), 2i64.to_ne_bytes()].concat(),
+                3i64.to_ne_bytes().to_vec(),
+            ),
+            Protocol::Web => (b"100\n".to_vec(), vec![0; 100]), // web_child's bytes are zeros
+            Protocol::Daytime => (Vec::new(), Vec::new()),
+        }
+    }
+}
+
+/// How a server makes its workers, for the process and thread limit checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workers {
+    /// No process or thread per client or per pool slot.
+    None,
+    /// A `fork` per client, and the book's `Fork` ends the server when it
+    /// fails: the book's lesson, kept (tcpserv01-04, 08, 09).
+    ForkPerClientDies,
+    /// A `fork` (serv01) or a thread (serv06) per client; one that cannot be
+    /// made refuses only that client.
+    PerClientRefuses,
+    /// A pool of processes or threads made at start-up, its size the last
+    /// argument: a pool that cannot be made ends the server, its workers
+    /// with it.
+    Pool,
+}
+
+/// One check a row expects to fail for now, and why.
+#[derive(Clone, Copy, Debug)]
+pub struct Pending {
+    pub check: Check,
+    pub why: &'static str,
+}
+
+/// The checks of the suite, for [`Pending`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Check {
+    Descriptors,
+    Processes,
+    Stdout,
+    Attacks,
+}
+
+/// A TCP server of the workspace.
+#[derive(Clone, Copy, Debug)]
+pub struct Server {
+    /// The binary.
+    pub name: &'static str,
+    /// Its arguments, `PORT` standing for the port.
+    pub args: &'static [&'static str],
+    pub protocol: Protocol,
+    pub workers: Workers,
+    /// Whether SIGINT makes it print its report and exit 0 (chapter 30).
+    pub reports_on_sigint: bool,
+    /// Whether one process holds a descriptor for every client at once (a
+    /// multiplexing loop, a thread per client): under the descriptor limit
+    /// it runs out, and the check waits until it has. The others (an
+    /// iterative server, a fork per client, a pool of blocking workers)
+    /// hold a few and cannot run out.
+    pub holds_every_client: bool,
+    /// Why the descriptor and attack checks do not apply, if they do not.
+    pub skip: Option<&'static str>,
+    /// Why the attacks end it, as the book's program ends, if they do.
+    pub attacks_end_it: Option<&'static str>,
+    /// Checks expected to fail until other work lands: each is run, and
+    /// one that passes fails the test, so that the note is removed.
+    pub pending: &'static [Pending],
+}
+
+const fn row(name: &'static str, args: &'static [&'static str], protocol: Protocol) -> Server {
+    Server {
+        name,
+        args,
+        protocol,
+        workers: Workers::None,
+        reports_on_sigint: false,
+        holds_every_client: false,
+        skip: None,
+        attacks_end_it: None,
+        pending: &[],
+    }
+}
+
+const fn book_fork(name: &'static str, protocol: Protocol) -> Server {
+    Server {
+        workers: Workers::ForkPerClientDies,
+        ..row(name, &["PORT"], protocol)
+    }
+}
+
+const fn chapter30(name: &'static str, args: &'static [&'static str], workers: Workers) -> Server {
+    Server {
+        workers,
+        reports_on_sigint: true,
+        ..row(name, args, Protocol::Web)
+    }
+}
+
+const PORT: &[&str] = &["PORT"];
+const POOL: &[&str] = &["PORT", "4"];
+const SELECT_SLEEPS: Option<&str> =
+    Some("sleeps 5 s before each accept: the lesson of §16.6, too slow for 80 clients");
+
+/// Chapter 1's iterative daytime servers.
+const fn daytime(name: &'static str) -> Server {
+    Server {
+        attacks_end_it: Some(
+            "the book's Write ends it when a client resets before its reply \
+             (`write error: Connection reset by peer`), as the C's does",
+        ),
+        ..row(name, PORT, Protocol::Daytime)
+    }
+}
+
+/// A row whose one process holds every client.
+const fn multiplexing(server: Server) -> Server {
+    Server {
+        holds_every_client: true,
+        ..server
+    }
+}
+/// Every TCP server of the workspace. A new chapter adds its servers here.
+pub const SERVERS: &[Server] = &[
+    daytime("daytimetcpsrv"),
+    daytime("daytimetcpsrv1"),
+    Server {
+        skip: Some(
+            "the book's Write ends it when a client leaves before its 26 one-byte \
+             writes (`write error: Broken pipe`; the C dies of SIGPIPE): exercise 1.5's server",
+        ),
+        ..daytime("daytimetcpsrv2")
+    },
+    daytime("daytimetcpsrv3"),
+    daytime("daytimetcpsrvv6"),
+    book_fork("tcpserv01", Protocol::Echo),
+    book_fork("tcpserv02", Protocol::Echo),
+    book_fork("tcpserv03", Protocol::Echo),
+    book_fork("tcpserv04", Protocol::Echo),
+    book_fork("tcpserv08", Protocol::TextSum),
+    book_fork("tcpserv09", Protocol::BinarySum),
+    multiplexing(row("tcpservselect01", PORT, Protocol::Echo)),
+    multiplexing(row("tcpservpoll01", PORT, Protocol::Echo)),
+    multiplexing(row("tcpservepoll01", PORT, Protocol::Echo)),
+    multiplexing(row("tcpservepoll02", PORT, Protocol::Echo)),
+    multiplexing(row("tcpservreactor01", &["epoll", "PORT"], Protocol::Echo)),
+    Server {
+        workers: Workers::ForkPerClientDies,
+        ..row("advio-tcpserv02", PORT, Protocol::Echo)
+    },
+    Server {
+        skip: SELECT_SLEEPS,
+        ..row("tcpservselect03", PORT, Protocol::Echo)
+    },
+    Server {
+        skip: SELECT_SLEEPS,
+        ..row("tcpservselect04", PORT, Protocol::Echo)
+    },
+    multiplexing(row("tcpservbusy01", PORT, Protocol::Echo)),
+    multiplexing(row("aioserv01", PORT, Protocol::Echo)),
+    multiplexing(row("uringserv01", PORT, Protocol::Echo)),
+    multiplexing(row("uringserv02", PORT, Protocol::Echo)),
+    Server {
+        pending: &[Pending {
+            check: Check::Descriptors,
+            why: "prints `accept error` for every failed accept while out of descriptors \
+                  (the lab's peer, helper lab)",
+        }],
+        ..multiplexing(row("lab-tokio-echo", PORT, Protocol::Echo))
+    },
+    Server {
+        args: &["127.0.0.1", "PORT"],
+        ..daytime("unixdomain-daytimetcpsrv2")
+    },
+    chapter30("serv00", PORT, Workers::None),
+    chapter30("serv01", PORT, Workers::PerClientRefuses),
+    chapter30("serv02", POOL, Workers::Pool),
+    chapter30("serv02l", POOL, Workers::Pool),
+    chapter30("serv02m", POOL, Workers::Pool),
+    chapter30("serv03", POOL, Workers::Pool),
+    chapter30("serv03m", POOL, Workers::Pool),
+    chapter30("serv04", POOL, Workers::Pool),
+    chapter30("serv05", POOL, Workers::Pool),
+    multiplexing(chapter30("serv06", PORT, Workers::PerClientRefuses)),
+    chapter30("serv07", POOL, Workers::Pool),
+    chapter30("serv08", POOL, Workers::Pool),
+    chapter30("serv09", POOL, Workers::Pool),
+    multiplexing(chapter30("serv10", PORT, Workers::None)),
+    multiplexing(chapter30("serv11", POOL, Workers::Pool)),
+    multiplexing(chapter30("serv12", POOL, Workers::Pool)),
+    // One process, so that it holds all 80 clients.
+    multiplexing(chapter30("serv13", &["PORT", "1"], Workers::Pool)),
+    multiplexing(chapter30("serv14", PORT, Workers::None)),
+];
+
+/// Run `check` on every row of [`SERVERS`], honouring each row's
+/// [`Pending`] note for `which` (a pending check must fail; one that passes
+/// fails the run, so that its note is removed); then fail with the list of
+/// servers that failed, if any.
+pub fn run_on_every_server(which: Check, check: fn(&Server)) {
+    let mut failures = Vec::new();
+    for server in SERVERS {
+        let pending = server.pending.iter().find(|p| p.check == which);
+        let result = std::panic::catch_unwind(|| check(server));
+        match (result, pending) {
+            (Ok(()), None) => {}
+            (Err(panic), None) => failures.push(format!("{}: {}", server.name, text(&panic))),
+            (Err(_), Some(p)) => eprintln!("{}: expected failure: {}", server.name, p.why),
+            (Ok(()), Some(p)) => failures.push(format!(
+                "{}: passes now; remove its pending note ({})",
+                server.name, p.why
+            )),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{which:?} failed for {} of {} servers:\n{}",
+        failures.len(),
+        SERVERS.len(),
+        failures.join("\n")
+    );
+}
+
+fn text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    match (panic.downcast_ref::<String>(), panic.downcast_ref::<&str>()) {
+        (Some(text), _) => text.clone(),
+        (_, Some(text)) => text.to_string(),
+        _ => "panicked".into(),
+    }
+}
+
+impl Server {
+    fn args(&self, port: u16) -> Vec<String> {
+        let port = port.to_string();
+        self.args
+            .iter()
+            .map(|a| {
+                if *a == "PORT" {
+                    port.clone()
+                } else {
+                    a.to_string()
+                }
+            })
+            .collect()
+    }
+
+    /// The command that runs it on `port`, behind `wrapper` (`prlimit ...`).
+    fn command(&self, port: u16, wrapper: &[&str]) -> Command {
+        let mut cmd = match wrapper.split_first() {
+            Some((first, rest)) => {
+                let mut cmd = Command::new(first);
+                cmd.args(rest).arg(bin(self.name));
+                cmd
+            }
+            None => Command::new(bin(self.name)),
+        };
+        cmd.args(self.args(port));
+        cmd
+    }
+
+    /// Start it behind `wrapper` (`prlimit ...`, or nothing), its stdout
+    /// replaced by `stdout` if given, and wait until it listens.
+    fn start(&self, wrapper: &[&str], stdout: Option<OwnedFd>) -> (Proc, u16) {
+        let port = free_port();
+        let mut cmd = self.command(port, wrapper);
+        if let Some(fd) = stdout {
+            stdout_to(&mut cmd, fd);
+        }
+        let mut proc = Proc::spawn_cmd(&mut cmd);
+        proc.wait_bound("tcp", port, "0A");
+        (proc, port)
+    }
+
+    /// Wait until a pool has made its workers (each prints `... starting`).
+    fn wait_for_pool(&self, proc: &Proc) {
+        if self.workers == Workers::Pool {
+            let size: usize = self.args.last().unwrap().parse().unwrap();
+            wait_until(&format!("{}'s {size} workers", self.name), || {
+                proc.stdout().matches("starting").count() >= size
+            });
+        }
+    }
+
+    /// One client served, from connect to close; panics otherwise.
+    pub fn serve_one(&self, port: u16) {
+        let mut sock = connect(port);
+        let (request, reply) = self.protocol.round_trip();
+        sock.write_all(&request).expect("write the request");
+        let got = match self.protocol {
+            Protocol::Echo => {
+                // advio-tcpserv02 holds its echoes until the client's end of file.
+                sock.shutdown(Shutdown::Write).expect("shutdown");
+                read_to_close(&mut sock)
+            }
+            Protocol::Daytime => {
+                let time = read_to_close(&mut sock);
+                assert!(time.ends_with(b"\r\n"), "{}: {time:?}", self.name);
+                return;
+            }
+            _ => {
+                let mut got = vec![0; reply.len()];
+                sock.read_exact(&mut got).expect("read the reply");
+                got
+            }
+        };
+        assert_eq!(got, reply, "{}: the reply", self.name);
+    }
+}
+
+/// Everything the server sends until it closes.
+fn read_to_close(sock: &mut TcpStream) -> Vec<u8> {
+    let mut got = Vec::new();
+    sock.read_to_end(&mut got)
+        .expect("read to the server's close");
+    got
+}
+
+/// Make `fd` the program's stdout, in the child between `fork` and `exec`
+/// (after the harness has made its own pipe the stdout).
+fn stdout_to(cmd: &mut Command, fd: OwnedFd) {
+    // SAFETY: dup2(2) is async-signal-safe and touches no Rust state; `fd`
+    // is moved into the closure and open in the child.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::dup2(fd.as_raw_fd(), libc::STDOUT_FILENO) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+/// (a) Under a descriptor limit ([`descriptors::LIMIT`]),
+/// [`descriptors::CLIENTS`] clients connect and wait; once they have gone,
+/// a new client is served and the server still runs. A server that holds
+/// every client runs out, and goes through
+/// [`descriptors::survives_running_out`]; the others cannot run out, and
+/// must serve the clients queued meanwhile in turn.
+pub fn outlives_running_out_of_descriptors(server: &Server) {
+    if let Some(why) = server.skip {
+        return skipped(server, why);
+    }
+    if server.holds_every_client {
+        let args: Vec<&str> = server
+            .args
+            .iter()
+            .map(|&arg| if arg == "PORT" { "{port}" } else { arg })
+            .collect();
+        let (request, reply) = server.protocol.round_trip();
+        let proc = descriptors::survives_running_out(server.name, &args, &request, &reply);
+        assert!(!proc.stderr().contains("panicked"), "{}", proc.stderr());
+        return;
+    }
+    let limit = format!("--nofile={}", descriptors::LIMIT);
+    let (mut proc, port) = server.start(&["prlimit", &limit, "--"], None);
+    let idle: Vec<TcpStream> = (0..descriptors::CLIENTS).map(|_| connect(port)).collect();
+    drop(idle);
+    server.serve_one(port);
+    assert!(proc.is_running(), "{}: {}", server.name, proc.stderr());
+    assert!(!proc.stderr().contains("panicked"), "{}", proc.stderr());
+}
+
+/// The command that runs `server` on `port` as a uid no account uses
+/// (different per port, so that parallel tests do not count each other's
+/// processes), with at most `nproc` processes and threads for that uid.
+fn under_process_limit(server: &Server, port: u16, nproc: u32) -> Command {
+    let uid = 200_000 + u32::from(port);
+    server.command(
+        port,
+        &[
+            "setpriv",
+            &format!("--reuid={uid}"),
+            &format!("--regid={uid}"),
+            "--clear-groups",
+            "prlimit",
+            &format!("--nproc={nproc}"),
+            "--",
+        ],
+    )
+}
+
+/// (b) A pool of 4 under a limit of 3 processes (or threads) for its uid
+/// cannot start: the server exits 1 with the book's `fork error` or
+/// `pthread_create error`, and none of its workers is left.
+pub fn pool_that_cannot_start_leaves_no_children(server: &Server) {
+    if server.workers != Workers::Pool {
+        return;
+    }
+    if crate::skip_unless_root("setpriv") {
+        return;
+    }
+    let server = &Server {
+        args: &["PORT", "8"], // a pool of 8 workers, under a limit of 3
+        ..*server
+    };
+    let port = free_port();
+    let mut proc = Proc::spawn_cmd(&mut under_process_limit(server, port, 3));
+    let status = proc.wait_exit();
+    let stderr = proc.stderr();
+    assert_eq!(status.code(), Some(1), "{}: {stderr}", server.name);
+    assert!(
+        stderr.ends_with("fork error: Resource temporarily unavailable\n")
+            || stderr.ends_with("pthread_create error: Resource temporarily unavailable\n"),
+        "{}: {stderr}",
+        server.name
+    );
+    let pgid = proc.pid();
+    wait_until(&format!("{}'s workers to die", server.name), || {
+        crate::process_group(pgid)
+            .iter()
+            .all(|(_, state)| *state == 'Z')
+    });
+    assert!(
+        !port_in_state("tcp", port, "0A"),
+        "port {port} still served"
+    );
+}
+
+/// (b) Under a limit of 4 processes (or threads), 6 clients at once: the
+/// book's fork-per-client servers die with `fork error` (the lesson of
+/// the `Fork` wrapper); serv01 and serv06 refuse only the clients they
+/// cannot serve, and serve the next once the others leave.
+pub fn what_a_failed_fork_per_client_does(server: &Server) {
+    let dies = match server.workers {
+        Workers::ForkPerClientDies => true,
+        Workers::PerClientRefuses => false,
+        _ => return,
+    };
+    if crate::skip_unless_root("setpriv") {
+        return;
+    }
+    let port = free_port();
+    let mut proc = Proc::spawn_cmd(&mut under_process_limit(server, port, 4));
+    proc.wait_bound("tcp", port, "0A");
+    // The book's servers die part-way: a later connect may be refused.
+    let clients: Vec<TcpStream> = (0..6)
+        .filter_map(|_| TcpStream::connect(("127.0.0.1", port)).ok())
+        .collect();
+    let failed = |stderr: &str| {
+        stderr.contains("fork error: Resource temporarily unavailable")
+            || stderr.contains("pthread_create error: Resource temporarily unavailable")
+    };
+    if dies {
+        let status = proc.wait_exit();
+        assert_eq!(status.code(), Some(1), "{}", server.name);
+        assert!(failed(&proc.stderr()), "{}: {}", server.name, proc.stderr());
+        return;
+    }
+    wait_until(&format!("{} to refuse a client", server.name), || {
+        failed(&proc.stderr())
+    });
+    drop(clients);
+    wait_until(&format!("{}'s workers to end", server.name), || {
+        live_children(proc.pid()) == 0 && proc_entries(proc.pid(), "task") <= 2
+    });
+    server.serve_one(port);
+    assert!(proc.is_running(), "{}: {}", server.name, proc.stderr());
+}
+
+fn skipped(server: &Server, why: &str) {
+    eprintln!("{}: skipped: {why}", server.name);
+}
+
+fn live_children(pid: i32) -> usize {
+    children_of(pid).iter().filter(|(_, s)| *s != 'Z').count()
+}
+
+/// (c) With its stdout `/dev/full`, then a pipe nobody reads, the server
+/// serves two clients, never panics, and (chapter 30) reports and exits 0
+/// on SIGINT.
+pub fn a_failed_stdout_never_stops_it(server: &Server) {
+    for stdout in ["/dev/full", "a pipe nobody reads"] {
+        let fd = match stdout {
+            "/dev/full" => OwnedFd::from(std::fs::File::create("/dev/full").expect("/dev/full")),
+            _ => nix::unistd::pipe().expect("pipe").1, // the read end closed at once
+        };
+        let (mut proc, port) = server.start(&[], Some(fd));
+        server.serve_one(port);
+        server.serve_one(port);
+        assert!(
+            proc.is_running(),
+            "{} ({stdout}): {}",
+            server.name,
+            proc.stderr()
+        );
+        if server.reports_on_sigint {
+            proc.signal(Signal::SIGINT);
+            let status = proc.wait_exit();
+            assert!(status.success(), "{} ({stdout}): {status:?}", server.name);
+        }
+        assert!(
+            !proc.stderr().contains("panicked"),
+            "{} ({stdout}): {}",
+            server.name,
+            proc.stderr()
+        );
+    }
+}
+
+/// The server's descriptors, threads and live children.
+fn counts(pid: i32) -> (usize, usize, usize) {
+    (
+        proc_entries(pid, "fd"),
+        proc_entries(pid, "task"),
+        live_children(pid),
+    )
+}
+
+/// (d) Resets, junk, a 10 MB line with no newline, and a client that never
+/// reads its replies; once they have gone, the server's descriptors,
+/// threads and live children are what they were, and a new client is
+/// served.
+pub fn attacks_leave_nothing_behind(server: &Server) {
+    if let Some(why) = server.skip.or(server.attacks_end_it) {
+        return skipped(server, why);
+    }
+    let (mut proc, port) = server.start(&[], None);
+    server.wait_for_pool(&proc);
+    server.serve_one(port);
+    let pid = proc.pid();
+    if server.workers != Workers::Pool {
+        wait_until("the served client's worker to end", || {
+            live_children(pid) == 0
+        });
+    }
+    let baseline = counts(pid);
+
+    for _ in 0..5 {
+        let mut sock = connect(port);
+        let _ = sock.write_all(b"10");
+        reset(sock);
+    }
+    let mut junk = connect(port);
+    bounded_writes(&junk);
+    let _ = junk.write_all(&binary_data(65536));
+    drop(junk);
+    send_draining(port, &vec![b'7'; 10 << 20]);
+    let slow = connect(port);
+    slow.set_nonblocking(true).expect("nonblocking");
+    let request: &[u8] = match server.protocol {
+        Protocol::Web => b"16384\n",
+        _ => b"a line the reader never reads back\n",
+    };
+    // Until the server, its replies unread, stops reading too.
+    while let Ok(n) = (&slow).write(request) {
+        assert!(n > 0);
+    }
+    drop(slow); // unread replies: an RST
+
+    // A worker that served the last client may still be ending when the
+    // baseline is taken, so descriptors and threads may end below it.
+    wait_until(&format!("{} back to {baseline:?}", server.name), || {
+        let (fds, threads, children) = counts(pid);
+        fds <= baseline.0 && threads <= baseline.1 && children == baseline.2
+    });
+    server.serve_one(port);
+    assert!(proc.is_running(), "{}: {}", server.name, proc.stderr());
+    assert!(!proc.stderr().contains("panicked"), "{}", proc.stderr());
+}
+
+/// Writes to `sock` fail after [`TIMEOUT`] instead of blocking for ever.
+fn bounded_writes(sock: &TcpStream) {
+    sock.set_write_timeout(Some(TIMEOUT))
+        .expect("set_write_timeout");
+}
+
+/// Send `data` on a new connection to `port` with no newline, while a
+/// thread reads whatever comes back (an echo server echoes it all), then
+/// close; the server may close first.
+fn send_draining(port: u16, data: &[u8]) {
+    let mut sock = connect(port);
+    bounded_writes(&sock);
+    let mut reader = sock.try_clone().expect("try_clone");
+    let drain = std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while matches!(reader.read(&mut buf), Ok(n) if n > 0) {}
+    });
+    let _ = sock.write_all(data);
+    let _ = sock.shutdown(Shutdown::Write);
+    drain.join().expect("drain");
+}
+
+/// Every binary of the workspace: the file names of each crate's
+/// `src/bin/*.rs`.
+pub fn binaries() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut names = Vec::new();
+    for krate in std::fs::read_dir(&root).expect("the workspace").flatten() {
+        let Ok(bins) = std::fs::read_dir(krate.path().join("src/bin")) else {
+            continue;
+        };
+        for file in bins.flatten() {
+            if let Some(name) = file
+                .file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".rs"))
+            {
+                names.push(name.to_string());
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+/// The programs whose arguments are pathnames (chapter 15): `""` and
+/// `99999` are names there (`""` asks Linux for an autobound abstract
+/// name), so only the non-UTF-8 and the too long argument are errors.
+const PATHNAME_PROGRAMS: &[&str] = &[
+    "unixbind",
+    "mycat",
+    "openfile",
+    "unixstrserv01",
+    "unixstrserv02",
+    "unixstrcli01",
+    "unixdgserv01",
+    "unixdgcli01",
+];
+
+/// (c) Each bad argument (not UTF-8, empty, 100,000 bytes, a port out of
+/// range), alone and after an address, gives one line on stderr and exit
+/// status 1, with stdout `/dev/full`: never a panic, never a run (see
+/// [`PATHNAME_PROGRAMS`]).
+pub fn bad_arguments_are_one_line_and_exit_1(name: &str) {
+    let huge = "9".repeat(100_000);
+    let bad: [&std::ffi::OsStr; 4] = [
+        std::ffi::OsStr::from_bytes(b"\xff\xfe"),
+        "".as_ref(),
+        huge.as_ref(),
+        "99999".as_ref(),
+    ];
+    for arg in bad {
+        let a_name = arg.is_empty() || arg == "99999";
+        if a_name && PATHNAME_PROGRAMS.contains(&name) {
+            continue;
+        }
+        for before in [&[][..], &["127.0.0.1"]] {
+            let out = run_bounded(
+                Command::new(bin(name))
+                    .args(before)
+                    .arg(arg)
+                    .stdout(std::fs::File::create("/dev/full").expect("/dev/full")),
+            );
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let shown = format!("{name} {before:?} {:.40?}", arg);
+            assert_eq!(out.status.code(), Some(1), "{shown}: {stderr}");
+            assert!(
+                stderr.ends_with('\n') && stderr.matches('\n').count() == 1,
+                "{shown}: not one line: {stderr:.200}"
+            );
+            assert!(!stderr.contains("panicked"), "{shown}: {stderr:.200}");
+        }
+    }
+}
+
+/// Run `cmd` (stdin closed, stderr collected) to its end; kill it and
+/// fail after [`TIMEOUT`].
+fn run_bounded(cmd: &mut Command) -> std::process::Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = stderr.read_to_end(&mut text);
+        text
+    });
+    let mut status = None;
+    let timed_out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_until("the program to exit", || {
+            status = child.try_wait().expect("try_wait");
+            status.is_some()
+        })
+    }));
+    if let Err(panic) = timed_out {
+        let _ = child.kill();
+        let _ = child.wait();
+        std::panic::resume_unwind(panic);
+    }
+    std::process::Output {
+        status: status.expect("exited"),
+        stdout: Vec::new(),
+        stderr: reader.join().expect("stderr reader"),
+    }
+}
