@@ -264,9 +264,10 @@ impl Proc {
             .unwrap_or_else(|err| panic!("{err}"))
     }
 
-    /// Wait at most `timeout` until the program holds a socket of `proto`
-    /// (`tcp` or `udp`) bound on `port` in `state` (see [`port_bound_by`]);
-    /// fails at once, with the program's stderr, if the program exits first.
+    /// Wait at most `timeout` until the program (or a child it forked) holds
+    /// a socket of `proto` (`tcp` or `udp`) bound on `port` in `state` (see
+    /// [`port_bound_by`]); fails at once, with the program's stderr, if the
+    /// program exits first.
     pub fn wait_bound_within(
         &mut self,
         proto: &str,
