@@ -16,7 +16,7 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -222,21 +222,7 @@ fn install_missing() -> Option<String> {
         return None;
     }
     eprintln!("lab: http needs {}: apt-get install", missing.join(" "));
-    let install = || {
-        Command::new("apt-get")
-            .args(["install", "-y", "-qq"])
-            .args(&missing)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let ok = install()
-        || (Command::new("apt-get")
-            .args(["update", "-qq"])
-            .status()
-            .is_ok_and(|s| s.success())
-            && install());
+    let ok = crate::apt::install(&missing);
     Some(match ok {
         true => format!("installed {}", missing.join(" ")),
         false => format!("could not install {}", missing.join(" ")),
