@@ -1,17 +1,17 @@
 //! Chapter 14 (and 22's servers): every program against a real peer on
 //! loopback, and each lesson shown by real processes.
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
 
 use socket2::{Domain, Socket, Type};
 use std::process::Command;
 
 use unp_tests::{
-    assert_udp_echoes, assert_usage, bin, client, free_port, in_netns, run_client, server,
-    skip_unless_root, udp_server, udp_socket, wait_until, Proc, TIMEOUT,
+    asleep_in, assert_udp_echoes, assert_usage, bin, children_of, client, free_port, in_netns,
+    run_client, server, skip_unless_root, socket_queues, tcp_memory, udp_server, udp_socket,
+    wait_until, Proc,
 };
 
 /// A UDP peer that answers `replies` datagrams with `answer(request)` and
@@ -268,15 +268,21 @@ fn tcpserv02() -> (Proc, u16) {
     (server("advio-tcpserv02", &[&port.to_string()], port), port)
 }
 
-/// Whether anything arrives on `conn` within a second (none is expected).
-fn nothing_arrives(conn: &mut TcpStream) -> bool {
-    conn.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
-    let quiet = matches!(
-        conn.read(&mut [0u8; 1]),
-        Err(err) if matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
-    );
-    conn.set_read_timeout(Some(TIMEOUT)).unwrap();
-    quiet
+/// Whether the child serving `conn` holds back its replies: it has read
+/// all that was sent and sleeps in read(2) again, with nothing it wrote in
+/// flight or arrived. Once it sleeps so, nothing more happens until the
+/// client sends.
+fn replies_held(conn: &TcpStream, server: &Proc) -> bool {
+    let (local, peer) = (conn.local_addr().unwrap(), conn.peer_addr().unwrap());
+    let mut child = None;
+    wait_until("the child to read all and wait for more", || {
+        child = children_of(server.pid()).first().map(|&(pid, _)| pid);
+        child.is_some_and(|pid| {
+            tcp_memory(peer, local).is_some_and(|mem| mem.unread == 0)
+                && asleep_in(pid, &[libc::SYS_read, libc::SYS_recvfrom])
+        })
+    });
+    tcp_memory(peer, local).is_some_and(|mem| mem.unacked == 0) && socket_queues(conn).0 == 0
 }
 
 #[test]
@@ -286,7 +292,7 @@ fn tcpserv02_holds_replies_until_its_buffer_fills_or_the_child_exits() {
     let line = b"a line of 32 bytes to be echoed\n";
 
     conn.write_all(line).unwrap();
-    assert!(nothing_arrives(&mut conn), "echoed a line at once");
+    assert!(replies_held(&conn, &server), "echoed a line at once");
 
     // 128 lines fill the 4096-byte buffer; the 129th pushes it out.
     for _ in 1..129 {
@@ -295,7 +301,7 @@ fn tcpserv02_holds_replies_until_its_buffer_fills_or_the_child_exits() {
     let mut first = vec![0u8; 4096];
     conn.read_exact(&mut first).unwrap();
     assert_eq!(first, line.repeat(128));
-    assert!(nothing_arrives(&mut conn), "the 129th line came early");
+    assert!(replies_held(&conn, &server), "the 129th line came early");
 
     // The half-close ends the child's fgets loop: it exits and flushes.
     conn.shutdown(Shutdown::Write).unwrap();

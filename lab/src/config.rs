@@ -46,7 +46,7 @@ Options:
   --no-build         do not build the binaries nor install perf first
   --readme DIR       rewrite the README's lab summary from the run written in DIR, and stop
 
-Two short runs (about a minute each):
+Two short runs (under a minute each, once built):
   cargo run --release -p lab -- --only echo --servers epoll,uring --conns 100 --repeats 1
   cargo run --release -p lab -- --only idle,strcli --idle 10,1000 --repeats 1 --lines 100",
         quick.repeats,
@@ -208,6 +208,23 @@ impl Config {
             if arg == "-h" || arg == "--help" {
                 return Err(usage());
             }
+            const VALUED: [&str; 12] = [
+                "--only",
+                "--servers",
+                "--repeats",
+                "--seconds",
+                "--conns",
+                "--idle",
+                "--loops",
+                "--lines",
+                "--rtt-ms",
+                "--cpus",
+                "--out",
+                "--readme",
+            ];
+            if !VALUED.contains(&arg.as_str()) {
+                return Err(format!("unknown option {arg}\n{}", usage()));
+            }
             let value = it
                 .next()
                 .ok_or_else(|| format!("{arg} needs a value\n{}", usage()))?;
@@ -368,10 +385,14 @@ mod tests {
             "--seconds -1",
             "--cpus 1",
             "--bogus 1",
+            "--bogus",
         ] {
             let err = Config::parse(&args(bad)).unwrap_err();
             assert!(err.ends_with(&usage()), "{bad}: {err}");
         }
         assert_eq!(Config::parse(&args("--help")).unwrap_err(), usage());
+        assert!(Config::parse(&args("--bogus"))
+            .unwrap_err()
+            .starts_with("unknown option --bogus\n"));
     }
 }

@@ -23,6 +23,7 @@
 //! [`experiments`]; the delaying proxy is the harness's
 //! `unp_tests::DelayProxy`.
 
+pub mod apt;
 pub mod config;
 pub mod experiments;
 pub mod loadgen;

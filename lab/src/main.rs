@@ -31,7 +31,15 @@ use lab::spawn::{kill_children_on_signals, pin_self};
 use lab::{perf, readme};
 
 /// The crates whose binaries the lab drives.
-const CRATES: [&str; 6] = ["lab", "tcpcliserv", "select", "nonblock", "aio", "server"];
+const CRATES: [&str; 7] = [
+    "lab",
+    "tcpcliserv",
+    "select",
+    "nonblock",
+    "aio",
+    "server",
+    "tinyhttpd",
+];
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -103,8 +111,9 @@ fn method() -> String {
 - CPU time is read from /proc for the server's whole process group (every process, every thread,
   and the children it has reaped), in nanoseconds where the kernel gives them.
 - Latency percentiles come from an HDR histogram of every round trip of the measured interval.
-- The lab watches the two CPUs: when other processes take more than {DISTURBED_PCT:.0}% of one during
-  a point, the point is measured again, up to {ATTEMPTS} times in all, and the report says how many were.
+- During every echo and idle point the lab watches the two CPUs: when other processes take more
+  than {DISTURBED_PCT:.0}% of one, the point is measured again, up to {ATTEMPTS} times in all, the least
+  disturbed run is kept, and the report says how many were.
 "
     )
 }

@@ -206,19 +206,7 @@ pub fn install_if_missing() -> Option<String> {
         return None;
     }
     say("lab: perf is not installed: apt-get install linux-perf");
-    let install = || {
-        Command::new("apt-get")
-            .args(["install", "-y", "-qq", "linux-perf"])
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let ok = install()
-        || (Command::new("apt-get")
-            .args(["update", "-qq"])
-            .status()
-            .is_ok_and(|s| s.success())
-            && install());
+    let ok = crate::apt::install(&["linux-perf"]);
     Some(match ok {
         true => "installed linux-perf".into(),
         false => {

@@ -2,20 +2,22 @@
 //! `gf_time` (`lib/gf_time.c`) for the chapter 16 trace.
 
 use std::mem::MaybeUninit;
+use std::time::{SystemTime, UNIX_EPOCH};
 
-fn format_now(format: &std::ffi::CStr) -> (String, libc::timeval) {
-    let mut tv = libc::timeval {
-        tv_sec: 0,
-        tv_usec: 0,
-    };
-    // SAFETY: gettimeofday fills the timeval; a null timezone is allowed.
-    unsafe { libc::gettimeofday(&mut tv, std::ptr::null_mut()) };
+/// The local time now, formatted by `strftime(3)` with `format`, and the
+/// microseconds past that second (the clock read once, as `gettimeofday`
+/// would).
+fn format_now(format: &std::ffi::CStr) -> (String, u32) {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    let secs = since_epoch.as_secs() as libc::time_t;
     let mut tm = MaybeUninit::<libc::tm>::uninit();
     let mut buf = [0u8; 64];
     // SAFETY: localtime_r fills `tm` from a valid time_t; strftime writes at
     // most buf.len() bytes including the NUL and returns the length.
     let len = unsafe {
-        libc::localtime_r(&tv.tv_sec, tm.as_mut_ptr());
+        libc::localtime_r(&secs, tm.as_mut_ptr());
         libc::strftime(
             buf.as_mut_ptr().cast(),
             buf.len(),
@@ -23,7 +25,10 @@ fn format_now(format: &std::ffi::CStr) -> (String, libc::timeval) {
             tm.as_ptr(),
         )
     };
-    (String::from_utf8_lossy(&buf[..len]).into_owned(), tv)
+    (
+        String::from_utf8_lossy(&buf[..len]).into_owned(),
+        since_epoch.subsec_micros(),
+    )
 }
 
 /// The local time as `ctime(3)` gives it, cut to 24 characters (no
@@ -35,8 +40,8 @@ pub fn ctime_now() -> String {
 
 /// The book's `gf_time`: the local time as `HH:MM:SS.uuuuuu`.
 pub fn gf_time() -> String {
-    let (hms, tv) = format_now(c"%H:%M:%S");
-    format!("{hms}.{:06}", tv.tv_usec)
+    let (hms, micros) = format_now(c"%H:%M:%S");
+    format!("{hms}.{micros:06}")
 }
 
 #[cfg(test)]

@@ -897,3 +897,49 @@ fn tcpservbusy01_burns_a_cpu_while_idle_and_select_does_not() {
         "the select server used CPU"
     );
 }
+
+/// At end of file on the socket, nonblock-tcpcli02 still owes stdout what
+/// stdout could not take: the figure returns there and loses it. Here the
+/// pipe to stdout is not read until the client has seen the server's FIN:
+/// 64 KiB fill the pipe, the last KiB waits in `fr`, and must still come out.
+#[test]
+fn nonblock_tcpcli02_writes_what_stdout_still_owes_at_the_servers_end() {
+    const PIPE: usize = 65536; // Linux's default pipe capacity
+    let input: Vec<u8> = (0..PIPE + 1024).map(|i| b"abcdefghij\n"[i % 11]).collect();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let echo = thread::spawn(move || {
+        // Read it all, echo it all, close: every byte and the FIN are then
+        // on their way to the client whatever it does.
+        let (mut sock, _) = listener.accept().unwrap();
+        let mut all = Vec::new();
+        sock.read_to_end(&mut all).unwrap();
+        sock.write_all(&all).unwrap();
+    });
+    let mut child = Command::new(bin("nonblock-tcpcli02"))
+        .args(["127.0.0.1", &port.to_string()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let pid = child.id() as i32;
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    echo.join().unwrap();
+    // The client has the FIN: it has exited (the C's way, with the last KiB
+    // lost) or sleeps in select for room in the pipe.
+    wait_until("the client to exit or wait for stdout", || {
+        matches!(child.try_wait(), Ok(Some(_)))
+            || asleep_in(pid, &[libc::SYS_select, libc::SYS_pselect6])
+    });
+    let mut output = Vec::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_end(&mut output)
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(output.len(), input.len(), "bytes written to stdout");
+    assert!(output == input);
+}

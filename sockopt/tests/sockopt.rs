@@ -137,6 +137,26 @@ fn prdefaults_prints_the_tcp_and_udp_buffers_and_low_water_marks() {
     assert_eq!(stdout_of("prdefaults", &[]), expected);
 }
 
+/// Where Linux's defaults come from: a new TCP socket's buffers are the
+/// middle values of `net.ipv4.tcp_rmem` and `tcp_wmem`, a UDP socket's are
+/// `net.core.rmem_default` and `wmem_default`.
+#[test]
+fn prdefaults_shows_the_sysctl_defaults() {
+    let sysctl = |name: &str, field: usize| -> String {
+        let text = std::fs::read_to_string(format!("/proc/sys/net/{name}")).unwrap();
+        text.split_whitespace().nth(field).unwrap().to_owned()
+    };
+    let out = stdout_of("prdefaults", &[]);
+    for line in [
+        format!("tcp send buffer size = {}", sysctl("ipv4/tcp_wmem", 1)),
+        format!("tcp recv buffer size = {}", sysctl("ipv4/tcp_rmem", 1)),
+        format!("udp send buffer size = {}", sysctl("core/wmem_default", 0)),
+        format!("udp recv buffer size = {}", sysctl("core/rmem_default", 0)),
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line:?} not in {out}");
+    }
+}
+
 /// Linux doubles the size asked for: 65536 reads back as 131072.
 #[test]
 fn sockopt_prints_the_mss_and_the_doubled_send_buffer() {

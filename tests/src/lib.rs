@@ -6,9 +6,9 @@
 //!   write to its stdin, stops and resumes it ([`Proc::pause`]), and kills
 //!   the whole group (forked children included) on drop; [`bin`] finds a
 //!   workspace binary; [`server`] and [`udp_server`] spawn a server and wait
-//!   until its port is bound;
-//! - [`free_port`] picks a port free for both TCP and UDP, [`port_in_state`]
-//!   says whether a port listens;
+//!   until it has bound its port;
+//! - [`free_port`] picks a port free for both TCP and UDP; [`port_in_state`]
+//!   says whether a port is bound, [`port_bound_by`] whether by a process;
 //! - [`wait_for`] and [`wait_until`] poll a condition, bounded;
 //! - [`DelayProxy`] is a path with latency (chapter 16's long, fat pipe);
 //! - [`connect`], [`exchange`] and [`reset`] (`SO_LINGER` 0) on a TCP
@@ -43,8 +43,8 @@ use std::time::{Duration, Instant};
 #[cfg(feature = "cmd")]
 pub use cmd::{assert_usage, client, in_netns, run_client};
 pub use net::{
-    assert_udp_echoes, binary_data, connect, exchange, free_port, port_in_state, reset,
-    socket_queues, tcp_memory, udp_socket, TcpMemory,
+    assert_udp_echoes, binary_data, connect, exchange, free_port, port_bound_by, port_in_state,
+    reset, socket_queues, tcp_memory, udp_socket, TcpMemory,
 };
 pub use process::{
     asleep_in, bin, bin_dir, blocked_in, children_of, proc_entries, proc_stat, process_group,

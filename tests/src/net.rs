@@ -1,11 +1,13 @@
 //! Ports and sockets: a free port, whether a port is bound, a test-side
 //! client, a reset, UDP echoes, and the queues of a socket.
 
+use std::collections::BTreeSet;
 use std::hash::{BuildHasher, Hasher, RandomState};
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, UdpSocket};
 use std::os::fd::{AsFd, AsRawFd};
 use std::process::Command;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use socket2::{Domain, SockRef, Socket, Type};
@@ -17,8 +19,10 @@ use crate::TIMEOUT;
 /// of a test (or of the lab's load generator) running beside this one can
 /// take it before the server binds it. The checks bind without
 /// `SO_REUSEADDR`, as the book's servers do, so a port still held by a
-/// connection in TIME_WAIT is not returned.
+/// connection in TIME_WAIT is not returned. A port is returned once per
+/// process: tests running in parallel threads never get the same one.
 pub fn free_port() -> u16 {
+    static GIVEN: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
     let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
         .ok()
         .and_then(|range| range.split_whitespace().next()?.parse().ok())
@@ -42,6 +46,7 @@ pub fn free_port() -> u16 {
             && bindable(Domain::IPV6, Type::STREAM)
             && bindable(Domain::IPV4, Type::DGRAM)
             && bindable(Domain::IPV6, Type::DGRAM)
+            && GIVEN.lock().unwrap().insert(port)
         {
             return port;
         }
@@ -54,16 +59,35 @@ pub fn free_port() -> u16 {
 /// query the kernel filters: reading `/proc/net/tcp` itself takes seconds
 /// once a test run has left tens of thousands of sockets in TIME_WAIT.
 pub fn port_in_state(proto: &str, port: u16, state: &str) -> bool {
+    !bound_sockets(proto, port, state, "").is_empty()
+}
+
+/// Whether a process of process group `pgid` (a [`Proc`](crate::Proc) and
+/// the children it forked) holds a socket of `proto` bound to `port` in
+/// `state` (as [`port_in_state`]): the port is then the server's, not that
+/// of another program that took it first (tests of other runs pick free
+/// ports from the same range).
+pub fn port_bound_by(proto: &str, port: u16, state: &str, pgid: i32) -> bool {
+    bound_sockets(proto, port, state, "p")
+        .split("pid=")
+        .skip(1)
+        .filter_map(|rest| rest.split(',').next()?.parse().ok())
+        .any(|pid: i32| crate::proc_stat(pid).is_some_and(|stat| stat[2] == pgid.to_string()))
+}
+
+/// `ss`'s lines for the sockets of `proto` bound to `port` in `state`,
+/// with the extra flags `more` (`p`: the processes holding each).
+fn bound_sockets(proto: &str, port: u16, state: &str, more: &str) -> String {
     let flags = match (proto, state) {
         ("tcp", "0A") => "-Hltn",
         ("udp", "07") => "-Hlun",
         _ => panic!("port_in_state: no query for {proto} state {state}"),
     };
     let out = Command::new("ss")
-        .args([flags, &format!("sport = :{port}")])
+        .args([&format!("{flags}{more}"), &format!("sport = :{port}")])
         .output()
         .expect("ss(8), from iproute2, is needed by the tests");
-    !out.stdout.is_empty()
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// A test-side client of the server on 127.0.0.1 `port` (a number, or the

@@ -12,7 +12,7 @@ use std::time::Duration;
 use nix::sys::signal::{kill, killpg, Signal};
 use nix::unistd::Pid;
 
-use crate::{port_in_state, wait_for, wait_until, TIMEOUT};
+use crate::{port_bound_by, wait_for, wait_until, TIMEOUT};
 
 /// The path of a workspace binary, next to the test executable's own
 /// `deps/` directory.
@@ -264,9 +264,10 @@ impl Proc {
             .unwrap_or_else(|err| panic!("{err}"))
     }
 
-    /// Wait at most `timeout` until a socket of `proto` (`tcp` or `udp`) is
-    /// bound on `port` in `state` (see [`port_in_state`]); fails at once,
-    /// with the program's stderr, if the program exits first.
+    /// Wait at most `timeout` until the program (or a child it forked) holds
+    /// a socket of `proto` (`tcp` or `udp`) bound on `port` in `state` (see
+    /// [`port_bound_by`]); fails at once, with the program's stderr, if the
+    /// program exits first.
     pub fn wait_bound_within(
         &mut self,
         proto: &str,
@@ -277,7 +278,8 @@ impl Proc {
         let mut exited = None;
         wait_for(&format!("{proto} port {port}"), timeout, || {
             exited = self.try_exit();
-            exited.is_some() || port_in_state(proto, port, state)
+            // The program leads its own process group.
+            exited.is_some() || port_bound_by(proto, port, state, self.pid())
         })?;
         match exited {
             Some(status) => Err(io::Error::other(format!(

@@ -86,15 +86,6 @@ pub const UNIXSTR_PATH: &str = "/tmp/unix.str";
 /// The book's datagram pathname (`UNIXDG_PATH` of `unp.h`).
 pub const UNIXDG_PATH: &str = "/tmp/unix.dg";
 
-/// The program's arguments after its name, each UTF-8; any other prints
-/// `usage` and exits 1 (a pathname of the book is text).
-pub fn arguments(usage: &str) -> Vec<String> {
-    std::env::args_os()
-        .skip(1)
-        .map(|arg| arg.into_string().unwrap_or_else(|_| err_quit(usage)))
-        .collect()
-}
-
 /// A socket's pathname argument: absolute (`/tmp/unix.str`) or an abstract
 /// name (`@unix.str`). A relative pathname would name a different socket
 /// in each directory a client or server is started from, so it prints
@@ -109,9 +100,10 @@ pub fn pathname(arg: &str, usage: &str) -> String {
 
 /// The command line of a program that uses a fixed pathname in the book:
 /// no argument, or one, the [`pathname`] that replaces `default_path`. Any
-/// other count prints `usage` and exits 1.
-pub fn path_arg(usage: &str, default_path: &str) -> String {
-    match &arguments(usage)[..] {
+/// other count prints `usage` and exits 1. `role` is the program's, for
+/// `unp::args`' start-up (SIGPIPE).
+pub fn path_arg(usage: &str, default_path: &str, role: unp::args::Role) -> String {
+    match &unp::args::arguments(usage, role)[..] {
         [] => default_path.to_owned(),
         [path] => pathname(path, usage),
         _ => err_quit(usage),

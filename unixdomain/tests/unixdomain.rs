@@ -517,9 +517,13 @@ fn bad_arguments_print_the_usage_line() {
         ),
         ("tfcred01", &["x"], "usage: tfcred01"),
         ("testfcred", &["x"], "usage: testfcred"),
+    ]);
+    // The book's usage text names daytimetcpcli and daytimetcpsrv2; the
+    // line may go on to name the binary the reader typed.
+    for (name, args, usage) in [
         (
             "unixdomain-daytimetcpcli",
-            &["localhost"],
+            &["localhost"][..],
             "usage: daytimetcpcli <hostname/IPaddress> <service/port#>",
         ),
         (
@@ -527,7 +531,14 @@ fn bad_arguments_print_the_usage_line() {
             &[],
             "usage: daytimetcpsrv2 [ <host> ] <service or port>",
         ),
-    ]);
+    ] {
+        let out = client(name).args(args).assert().code(1).stdout("");
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(
+            stderr.starts_with(usage) && stderr.ends_with('\n') && stderr.lines().count() == 1,
+            "{name}: {stderr:?}"
+        );
+    }
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 pub mod echo;
 pub mod fig30;
+pub mod http;
 pub mod idle;
 pub mod strcli;
 
@@ -90,8 +91,14 @@ pub trait Point {
 }
 
 /// Every experiment, in the order they run and appear in the report.
-pub fn all() -> [&'static dyn Experiment; 4] {
-    [&echo::Echo, &idle::Idle, &fig30::Fig30, &strcli::StrCli]
+pub fn all() -> [&'static dyn Experiment; 5] {
+    [
+        &echo::Echo,
+        &idle::Idle,
+        &fig30::Fig30,
+        &strcli::StrCli,
+        &http::Http,
+    ]
 }
 
 /// The experiment named `name`.

@@ -29,6 +29,9 @@
 //! - The trace is switched on by `UNP_TRACE=1` rather than a compile flag,
 //!   so the positional arguments stay the book's. Its writes ignore errors:
 //!   stderr at a terminal is the same open file as stdout, nonblocking too.
+//! - At end of file on the socket the C returns at once, and whatever the
+//!   socket gave that stdout could not take yet (a full pipe) is lost; here
+//!   it is written out first.
 //! - A socket descriptor at or past `FD_SETSIZE` is refused with
 //!   `select error: descriptor N >= FD_SETSIZE` instead of overflowing the
 //!   `fd_set`.
@@ -115,6 +118,9 @@ fn str_cli(sock: &Socket) {
                 Ok(0) => {
                     log(format_args!("EOF on socket"));
                     if stdineof {
+                        // Not in the figure, which returns at once: what
+                        // stdout could not take yet would be lost.
+                        drain_to_stdout(stdout, &fr[froptr..friptr]);
                         return; // normal termination
                     }
                     err_quit("str_cli: server terminated prematurely");
@@ -156,6 +162,23 @@ fn str_cli(sock: &Socket) {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Write all of `rest` to the nonblocking `stdout`, waiting in `select`
+/// whenever it is full. Dies with `write error to stdout`.
+fn drain_to_stdout(stdout: BorrowedFd, mut rest: &[u8]) {
+    while !rest.is_empty() {
+        match write(stdout, rest) {
+            Ok(n) => rest = &rest[n..],
+            Err(Errno::EWOULDBLOCK) => {
+                let mut wset = FdSet::new();
+                wset.insert(stdout);
+                select(None, None, &mut wset, None, None).or_die("select error");
+            }
+            Err(Errno::EINTR) => {}
+            Err(err) => err_sys(&err.into(), "write error to stdout"),
         }
     }
 }

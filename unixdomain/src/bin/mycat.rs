@@ -21,9 +21,10 @@ use unixdomain::my_open;
 use unp::{err_quit, err_sys, wrap, BUFFSIZE};
 
 fn main() {
-    let args = unixdomain::arguments("usage: mycat <pathname>");
+    let usage = "usage: mycat <pathname>";
+    let args = unp::args::arguments(usage, unp::args::Role::Client);
     let [pathname] = &args[..] else {
-        err_quit("usage: mycat <pathname>");
+        err_quit(usage);
     };
 
     let fd = my_open(pathname, libc::O_RDONLY)

@@ -22,7 +22,7 @@ use unp::unix::write_fd;
 const USAGE: &str = "openfile <sockfd#> <filename> <mode>";
 
 fn main() {
-    let args = unixdomain::arguments(USAGE);
+    let args = unp::args::arguments(USAGE, unp::args::Role::Client);
     let [sockfd, filename, mode] = &args[..] else {
         err_quit(USAGE);
     };

@@ -23,9 +23,10 @@ use unp::unix::{sockaddr_un, sun_path, unlink_stale};
 use unp::{err_quit, wrap};
 
 fn main() {
-    let args = unixdomain::arguments("usage: unixbind <pathname>");
+    let usage = "usage: unixbind <pathname>";
+    let args = unp::args::arguments(usage, unp::args::Role::Client);
     let [path] = &args[..] else {
-        err_quit("usage: unixbind <pathname>");
+        err_quit(usage);
     };
     let path = &pathname(path, "usage: unixbind <pathname>");
     let sockfd = wrap::socket(Domain::UNIX, Type::STREAM);

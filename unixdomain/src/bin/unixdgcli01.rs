@@ -20,6 +20,7 @@ use std::sync::OnceLock;
 
 use socket2::{Domain, Type};
 use unixdomain::{path_arg, UNIXDG_PATH};
+use unp::args::Role;
 use unp::udp::dg_cli;
 use unp::unix::sockaddr_un;
 use unp::{err_quit, wrap, OrDie};
@@ -28,7 +29,7 @@ use unp::{err_quit, wrap, OrDie};
 static OUR_DIR: OnceLock<PathBuf> = OnceLock::new();
 
 fn main() {
-    let path = path_arg("usage: unixdgcli01 [pathname]", UNIXDG_PATH);
+    let path = path_arg("usage: unixdgcli01 [pathname]", UNIXDG_PATH, Role::Client);
     let sockfd = wrap::socket(Domain::UNIX, Type::DGRAM);
 
     // bind an address for us

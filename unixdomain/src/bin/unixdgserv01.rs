@@ -11,12 +11,13 @@
 
 use socket2::{Domain, Type};
 use unixdomain::{path_arg, UNIXDG_PATH};
+use unp::args::Role;
 use unp::udp::dg_echo;
 use unp::unix::{sockaddr_un, unlink_stale};
 use unp::wrap;
 
 fn main() {
-    let path = path_arg("usage: unixdgserv01 [pathname]", UNIXDG_PATH);
+    let path = path_arg("usage: unixdgserv01 [pathname]", UNIXDG_PATH, Role::Server);
     let sockfd = wrap::socket(Domain::UNIX, Type::DGRAM);
 
     unlink_stale(&path, Type::DGRAM);

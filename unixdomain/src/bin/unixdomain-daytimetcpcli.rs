@@ -22,9 +22,10 @@ use std::time::Duration;
 use unp::{err_quit, sock_ntop_host, tcp_connect, wrap, OrDie, MAXLINE};
 
 fn main() {
-    let args = unixdomain::arguments("usage: daytimetcpcli <hostname/IPaddress> <service/port#>");
+    let usage = "usage: daytimetcpcli <hostname/IPaddress> <service/port#>";
+    let args = unp::args::arguments(usage, unp::args::Role::Client);
     let [host, serv] = &args[..] else {
-        err_quit("usage: daytimetcpcli <hostname/IPaddress> <service/port#>");
+        err_quit(usage);
     };
     let sockfd = tcp_connect(host, serv);
 

@@ -18,7 +18,6 @@
 //! connection (`send error: ...` on stderr), where the C's `Send` ends the
 //! server.
 
-use std::io::Write;
 use std::os::fd::AsRawFd;
 
 use nix::sys::socket::{send, MsgFlags};
@@ -26,17 +25,17 @@ use unp::time::ctime_now;
 use unp::{err_quit, err_ret, sock_ntop, tcp_listen, wrap};
 
 fn main() {
-    let args = unixdomain::arguments("usage: daytimetcpsrv2 [ <host> ] <service or port>");
+    let usage = "usage: daytimetcpsrv2 [ <host> ] <service or port>";
+    let args = unp::args::arguments(usage, unp::args::Role::Server);
     let listenfd = match &args[..] {
         [serv] => tcp_listen(None, serv),
         [host, serv] => tcp_listen(Some(host), serv),
-        _ => err_quit("usage: daytimetcpsrv2 [ <host> ] <service or port>"),
+        _ => err_quit(usage),
     };
 
     loop {
         let (connfd, cliaddr) = wrap::accept(&listenfd);
-        // A failed stdout must not stop the server.
-        let _ = writeln!(std::io::stdout(), "connection from {}", sock_ntop(&cliaddr));
+        unp::outln!("connection from {}", sock_ntop(&cliaddr));
 
         let buff = format!("{}\r\n", ctime_now());
         for byte in buff.as_bytes() {

@@ -11,11 +11,12 @@
 
 use socket2::{Domain, Type};
 use unixdomain::{path_arg, UNIXSTR_PATH};
+use unp::args::Role;
 use unp::unix::sockaddr_un;
 use unp::{str_cli, wrap};
 
 fn main() {
-    let path = path_arg("usage: unixstrcli01 [pathname]", UNIXSTR_PATH);
+    let path = path_arg("usage: unixstrcli01 [pathname]", UNIXSTR_PATH, Role::Client);
     let sockfd = wrap::socket(Domain::UNIX, Type::STREAM);
 
     let servaddr = sockaddr_un(&path);

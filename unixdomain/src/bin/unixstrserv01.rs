@@ -21,12 +21,17 @@ use nix::sys::signal::{SigHandler, Signal};
 use nix::unistd::ForkResult;
 use socket2::{Domain, Type};
 use unixdomain::{path_arg, UNIXSTR_PATH};
+use unp::args::Role;
 use unp::signal::{sig_chld_waitpid, signal};
 use unp::unix::{sockaddr_un, unlink_stale};
 use unp::{err_sys, str_echo, wrap, LISTENQ};
 
 fn main() {
-    let path = path_arg("usage: unixstrserv01 [pathname]", UNIXSTR_PATH);
+    let path = path_arg(
+        "usage: unixstrserv01 [pathname]",
+        UNIXSTR_PATH,
+        Role::Server,
+    );
     let listenfd = wrap::socket(Domain::UNIX, Type::STREAM);
 
     unlink_stale(&path, Type::STREAM);

@@ -21,12 +21,17 @@ use nix::sys::signal::{SigHandler, Signal};
 use nix::unistd::ForkResult;
 use socket2::{Domain, Type};
 use unixdomain::{path_arg, str_echo, UNIXSTR_PATH};
+use unp::args::Role;
 use unp::signal::{sig_chld_waitpid, signal};
 use unp::unix::{sockaddr_un, unlink_stale};
 use unp::{err_sys, wrap, OrDie, LISTENQ};
 
 fn main() {
-    let path = path_arg("usage: unixstrserv02 [pathname]", UNIXSTR_PATH);
+    let path = path_arg(
+        "usage: unixstrserv02 [pathname]",
+        UNIXSTR_PATH,
+        Role::Server,
+    );
     let listenfd = wrap::socket(Domain::UNIX, Type::STREAM);
 
     unlink_stale(&path, Type::STREAM);

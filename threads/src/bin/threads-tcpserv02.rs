@@ -1,0 +1,47 @@
+//! threads-tcpserv02: the thread-per-client echo server, passing the
+//! descriptor the portable way (Figure 26.4, `threads/tcpserv02.c`).
+//!
+//! Figure 26.3 casts the `int` descriptor into the thread's `void *`
+//! argument, which C does not promise to work. Here each `accept` result
+//! goes into memory of its own (`malloc` in the C, a `Box` here) that only
+//! the new thread sees; the thread takes the descriptor out and frees that
+//! memory. The next `accept` writes a new box, so no thread can read
+//! another's descriptor.
+//!
+//! Run: `threads-tcpserv02 9877 &` then `threads-tcpcli01 127.0.0.1 9877`.
+//!
+//! Differs from the C: the C declares Solaris' `thread_t` and does not
+//! compile on Linux; its usage says `tcpserv01`, this one names the binary.
+//! In Rust the `Box` is only the figure's shape: moving the socket by value
+//! (threads-tcpserv01) is just as safe. The thread is detached by dropping
+//! its `JoinHandle`.
+
+use socket2::Socket;
+use unp::{err_quit, str_echo, tcp_listen, wrap};
+
+fn main() {
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let listenfd = match args.as_slice() {
+        [serv] => tcp_listen(None, serv),
+        [host, serv] => tcp_listen(Some(host), serv),
+        _ => err_quit("usage: threads-tcpserv02 [ <host> ] <service or port>"),
+    };
+
+    loop {
+        let iptr = Box::new(wrap::accept(&listenfd).0);
+        drop(unp::wrap::pthread_create(move || doit(iptr)));
+    }
+}
+
+/// Each thread: take the descriptor out of its box (freed here), echo,
+/// close.
+// The box is the figure's `malloc`ed int, kept to show its shape.
+#[allow(clippy::boxed_local)]
+fn doit(arg: Box<Socket>) {
+    let connfd = *arg;
+    str_echo(&connfd); // same function as before
+    wrap::close(connfd); // done with connected socket
+}
