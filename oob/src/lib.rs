@@ -52,7 +52,10 @@ const SIOCATMARK: libc::c_ulong = 0x8905;
 /// The receivers' command line, `[ <host> ] <port#>`, and their
 /// `Tcp_listen` on it; any other count prints `usage` and exits 1.
 pub fn listen_args(usage: &str) -> Socket {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     match args.as_slice() {
         [port] => tcp_listen(None, port),
         [host, port] => tcp_listen(Some(host), port),

@@ -61,13 +61,14 @@ fn every_binary_answers_bad_arguments_with_one_line_and_exit_1() {
 }
 
 /// The table has every TCP server: a binary named `*serv*` (the book's
-/// naming) is in it unless it is a UDP or Unix domain server.
+/// naming) or `httpd*` (Tinyhttpd's) is in it unless it is a UDP or Unix
+/// domain server.
 #[test]
 fn every_tcp_server_is_in_the_table() {
     for name in reliability::binaries() {
         let udp =
             name.contains("udpserv") || name.starts_with("unixstr") || name.starts_with("unixdg");
-        if name.contains("serv") && !udp {
+        if (name.contains("serv") || name.starts_with("httpd")) && !udp {
             assert!(
                 SERVERS.iter().any(|s| s.name == name),
                 "{name} is missing from reliability::SERVERS"

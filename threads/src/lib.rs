@@ -148,7 +148,10 @@ pub fn pthread_self() -> u64 {
 /// home page and at most [`MAXFILES`] files (the rest are ignored, as in
 /// the C). A `#conns` that is not a positive number is a usage error.
 pub fn web_args(usage: &str) -> (usize, String, String, String, Vec<String>) {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     if args.len() < 4 {
         err_quit(usage);
     }

@@ -18,7 +18,10 @@ use std::time::Duration;
 use unp::{err_quit, tcp_connect, wrap, OrDie};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     let [host, port] = args.as_slice() else {
         err_quit("usage: tcpsend05 <host> <port#>");
     };

@@ -49,7 +49,10 @@ fn myfunc() {
 
 fn main() {
     let usage = "usage: test04g <input-file> <#threads>";
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     let [infile, nthreads] = args.as_slice() else {
         err_quit(usage);
     };

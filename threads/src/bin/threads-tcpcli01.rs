@@ -25,7 +25,10 @@ use socket2::Socket;
 use unp::{err_quit, fgets, tcp_connect, wrap, writen, LineReader, OrDie, MAXLINE};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     if args.len() != 2 {
         err_quit("usage: threads-tcpcli01 <hostname> <service>");
     }

@@ -26,7 +26,10 @@ use socket2::Socket;
 use unp::{err_quit, str_echo, tcp_listen, wrap};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
     let listenfd = match args.as_slice() {
         [serv] => tcp_listen(None, serv),
         [host, serv] => tcp_listen(Some(host), serv),

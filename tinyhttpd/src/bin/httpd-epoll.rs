@@ -28,7 +28,7 @@ fn main() {
     let site = Site::from_env();
     let (listener, port) = startup(port);
     listener.set_nonblocking(true).or_die("fcntl error");
-    println!("httpd-epoll running on port {port}");
+    unp::outln!("httpd-epoll running on port {port}");
 
     let mut reactor = Reactor::new(Backend::Epoll).or_die("epoll_create error");
     let fd = listener.as_raw_fd();

@@ -23,7 +23,7 @@ fn main() {
     ignore_sigpipe();
     let site = Site::from_env();
     let (listener, port) = startup(port);
-    println!("httpd-iterative running on port {port}");
+    unp::outln!("httpd-iterative running on port {port}");
 
     loop {
         let (connfd, _cliaddr) = wrap::accept(&listener);

@@ -68,7 +68,7 @@ fn main() {
     let (listener, port) = startup(port);
     listener.set_nonblocking(true).or_die("fcntl error");
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    println!("httpd-loops running on port {port}");
+    unp::outln!("httpd-loops running on port {port}");
 
     std::thread::scope(|scope| {
         let mut loops = Vec::new();

@@ -102,7 +102,7 @@ fn main() {
     let (done, responses) = inbox::<(Token, Response)>().or_die("eventfd error");
     let work_queue = Mutex::new(work_queue);
     let workers = std::thread::available_parallelism().map_or(4, |n| n.get().max(4));
-    println!("httpd-pool running on port {port}");
+    unp::outln!("httpd-pool running on port {port}");
 
     std::thread::scope(|scope| {
         for _ in 0..workers {

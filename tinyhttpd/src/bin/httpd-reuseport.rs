@@ -53,7 +53,7 @@ fn main() {
     let children = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut listeners = vec![first];
     listeners.extend((1..children).map(|_| reuseport_listen(port)));
-    println!("httpd-reuseport running on port {port}");
+    unp::outln!("httpd-reuseport running on port {port}");
 
     for i in 0..children {
         // SAFETY: the process is single-threaded: no thread has been made.

@@ -35,7 +35,7 @@ fn main() {
     ignore_sigpipe();
     let site = Arc::new(Site::from_env());
     let (server_sock, port) = startup(port);
-    println!("httpd running on port {port}");
+    unp::outln!("httpd running on port {port}");
 
     loop {
         let (client_sock, _client_name) = wrap::accept(&server_sock);

@@ -32,6 +32,6 @@ fn main() {
         Ok(_) => err_quit("read error: end of file"),
         Err(err) => err_sys(&err, "read error"),
     }
-    println!("char from server = {}", ch[0] as char);
+    unp::outln!("char from server = {}", ch[0] as char);
     let _ = io::stdout().flush();
 }

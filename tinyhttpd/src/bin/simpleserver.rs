@@ -21,7 +21,7 @@ fn main() {
     let (_, port) = book_args("usage: simpleserver [port]", 0, 9734);
     let listener = tcp::listen_any(Domain::IPV4, port);
     loop {
-        println!("server waiting");
+        unp::outln!("server waiting");
         let _ = io::stdout().flush();
         let (connfd, _cliaddr) = wrap::accept(&listener);
         let mut client = TcpStream::from(connfd);
