@@ -166,13 +166,37 @@ pub fn rewritten(root: &Path, dir: &Path) -> Result<String> {
     replace_between(&readme, &text)
 }
 
-/// Rewrite `root/README.md`'s summary from the run in `dir`; the README's
-/// path.
+/// Rewrite `root/README.md`'s summary from the run in `dir`, and the
+/// run's own Targets section, so that both give the verdicts the lab's
+/// rules give today on the run's samples; the README's path.
 pub fn install(root: &Path, dir: &Path) -> Result<PathBuf> {
     let text = rewritten(root, dir)?;
     let readme_path = root.join("README.md");
     fs::write(&readme_path, text)?;
+    let (lab, _) = load(dir)?;
+    if let Some(targets) = lab.targets() {
+        let report_path = dir.join("report.md");
+        let report = fs::read_to_string(&report_path)?;
+        fs::write(&report_path, with_targets(&report, &targets))?;
+    }
     Ok(readme_path)
+}
+
+/// `report` with its `## Targets` section (up to the next `## `) replaced
+/// by `targets`; unchanged if it has none.
+fn with_targets(report: &str, targets: &str) -> String {
+    let Some(begin) = report.find("## Targets\n") else {
+        return report.to_owned();
+    };
+    let end = report[begin + 3..]
+        .find("\n## ")
+        .map_or(report.len(), |at| begin + 3 + at + 1);
+    format!(
+        "{}{}\n\n{}",
+        &report[..begin],
+        targets.trim_end(),
+        &report[end..]
+    )
 }
 
 #[cfg(test)]
@@ -193,6 +217,16 @@ Run 2026-11-26T23-13-20Z, `lab --only echo --repeats 2` (quick mode), 4m41s.
 ## Method
 | not | this |
 ";
+
+    #[test]
+    fn only_the_targets_section_of_a_report_is_replaced() {
+        let report = "# r\n\n## Targets\n\nold\n\n## 1. Echo\n\nkept\n";
+        assert_eq!(
+            with_targets(report, "## Targets\n\nnew\n"),
+            "# r\n\n## Targets\n\nnew\n\n## 1. Echo\n\nkept\n"
+        );
+        assert_eq!(with_targets("# r\n", "## Targets\n"), "# r\n");
+    }
 
     #[test]
     fn the_run_is_read_back_from_its_report() {

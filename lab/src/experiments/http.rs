@@ -764,6 +764,12 @@ fn targets(lab: &Lab) -> Vec<Target> {
         .and_then(|m| Some((m, median(m, Load::Cgi, "req_per_s")?)));
     let lighttpd = median("lighttpd", Load::Cgi, "req_per_s");
     let (figures, ok) = match (ours, lighttpd) {
+        // A peer that completed no request in the window (every CGI
+        // answer slower than the point) gives nothing to compare with.
+        (Some(_), Some(l_rate)) if l_rate == 0.0 => (
+            format!("{NOT_MEASURED}: lighttpd completed no request in the measured window"),
+            None,
+        ),
         (Some((m, rate)), Some(l_rate)) => (
             format!(
                 "{m}: {} requests/s; lighttpd: {} requests/s",
