@@ -766,7 +766,7 @@ fn targets(lab: &Lab) -> Vec<Target> {
     let (figures, ok) = match (ours, lighttpd) {
         // A peer that completed no request in the window (every CGI
         // answer slower than the point) gives nothing to compare with.
-        (Some(_), Some(l_rate)) if l_rate == 0.0 => (
+        (Some(_), Some(0.0)) => (
             format!("{NOT_MEASURED}: lighttpd completed no request in the measured window"),
             None,
         ),
