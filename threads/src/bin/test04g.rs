@@ -13,7 +13,10 @@
 //! with five copies of the input.
 //!
 //! Differs from the C: `#threads` must be a number (the C's `atoi` takes
-//! junk as 0); thread IDs are `pthread_t` values printed in full. The
+//! junk as 0); an input file that cannot be opened ends the program once,
+//! before any thread starts (the C's threads each create their `temp.*`
+//! file, then each die with `open error`); thread IDs are `pthread_t`
+//! values printed in full. The
 //! other binary of test04.c, test04b (the book's `readline` with one static
 //! buffer for all threads, which corrupts the copies), is left out: in Rust
 //! that buffer is a data race, and the unit test of `threads::readline`
@@ -57,6 +60,9 @@ fn main() {
         err_quit(usage);
     };
     let nthreads: usize = nthreads.parse().unwrap_or_else(|_| err_quit(usage));
+    // Not in the C: an input file that cannot be opened is said once, here,
+    // before any thread makes its `temp.*` file and says it again.
+    drop(File::open(infile).or_die(format!("open error for {infile}")));
     INFILE.get_or_init(|| infile.clone());
 
     for _ in 0..nthreads {
