@@ -7,9 +7,12 @@
 //! The book's own programs write out their `socket`, `bind`, `listen` and
 //! `connect` lines in each `main`, as each C file does.
 
+use std::sync::{Mutex, PoisonError};
+
 use socket2::{Domain, Socket, Type};
 
-use crate::error::{err_ret, err_sys};
+use crate::error::err_sys;
+use crate::event::AcceptPause;
 use crate::{book_args, wrap, LISTENQ};
 
 /// The usage line of the book's echo clients (`tcpcli01.c` and the clients
@@ -45,18 +48,25 @@ pub fn listen_any(domain: Domain, port: u16) -> Socket {
 /// and the poll and epoll servers after it):
 /// [`accept(2)`](https://man7.org/linux/man-pages/man2/accept.2.html) as the
 /// book's `Accept` does it ([`wrap::accept`]), except that running out of
-/// descriptors (`EMFILE`, `ENFILE`), where the C dies, prints
-/// `accept error: Too many open files` and returns `None`: the connection
-/// stays in the listen queue, and the caller stops watching the listening
-/// socket until a client leaves.
+/// descriptors (`EMFILE`, `ENFILE`) or kernel memory, where the C dies,
+/// prints `accept error: Too many open files` (at most once every 10 s: the
+/// rule of [`AcceptPause`]) and returns `None`: the connection stays in
+/// the listen queue, and the caller stops watching the listening socket
+/// until a client leaves.
 pub fn accept_unless_out_of_fds(listenfd: &Socket) -> Option<Socket> {
+    // One for the process: these servers have one listening socket.
+    static PAUSE: Mutex<AcceptPause> = Mutex::new(AcceptPause::new());
     loop {
         match listenfd.accept() {
             Ok((connfd, _cliaddr)) => return Some(connfd),
             Err(err) if wrap::is_aborted_connection(&err) => continue,
-            Err(err) if wrap::is_out_of_fds(&err) => {
-                err_ret(&err, "accept error");
-                return None;
+            Err(err)
+                if PAUSE
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .pauses_for(&err) =>
+            {
+                return None
             }
             Err(err) => err_sys(&err, "accept error"),
         }

@@ -32,12 +32,14 @@ fn no_argument_binds_port_4000() {
         return;
     }
     in_netns(
-        r#"httpd > out &
+        r#"out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+httpd > "$out" &
 wait_listen 4000
 exec 3<>/dev/tcp/127.0.0.1/4000
 printf 'GET / HTTP/1.0\r\n\r\n' >&3
 head -1 <&3
-cat out
+cat "$out"
 "#,
     )
     .assert()

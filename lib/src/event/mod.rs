@@ -122,6 +122,11 @@ pub struct AcceptPause {
 pub const ACCEPT_LOG_EVERY: Duration = Duration::from_secs(10);
 
 impl AcceptPause {
+    /// One that has said nothing yet (a `const`, for a `static`).
+    pub const fn new() -> AcceptPause {
+        AcceptPause { said_at: None }
+    }
+
     /// Whether `err`, from `accept`, means: pause. If so it is printed,
     /// unless it was less than [`ACCEPT_LOG_EVERY`] ago.
     pub fn pauses_for(&mut self, err: &io::Error) -> bool {
