@@ -96,7 +96,7 @@ fn chromium_submits_the_colour_form() {
     assert!(page.contains("background-color: green"), "{page}");
     assert!(page.contains("<h1>This is green</h1>"), "{page}");
 
-    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tinyhttpd-color-form.png");
+    let shot = support::scratch_dir().join("tinyhttpd-color-form.png");
     let _ = std::fs::remove_file(&shot);
     headless(
         &chromium,

@@ -23,7 +23,7 @@ use unp_tests::{bin, binary_data, connect, free_port, Proc};
 /// that does not exist.
 pub fn htdocs() -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+    let dir = scratch_dir().join(format!(
         "htdocs-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
@@ -59,6 +59,20 @@ pub fn htdocs() -> PathBuf {
 
 /// The `index.html` of `sub/`.
 pub const SUB_INDEX: &str = "<html><title>sub</title></html>\n";
+
+/// Where the tests write: cargo's `target/tmp`, or the system's temporary
+/// directory when this user cannot write there (CI's run as nobody).
+pub fn scratch_dir() -> PathBuf {
+    let target_tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let probe = target_tmp.join(format!(".probe-{}", std::process::id()));
+    match std::fs::create_dir_all(&probe) {
+        Ok(()) => {
+            let _ = std::fs::remove_dir(&probe);
+            target_tmp
+        }
+        Err(_) => std::env::temp_dir(),
+    }
+}
 
 /// Write `big.bin`, `len` bytes, into the tree at `root`.
 pub fn add_big_file(root: &Path, len: usize) {
