@@ -64,12 +64,30 @@ fn utf8_arguments(args: impl Iterator<Item = OsString>) -> Option<Vec<String>> {
 ///
 /// A program whose only argument is the optional port is one of the book's
 /// servers (every such program is) and starts as a [`Role::Server`]; every
-/// other as a [`Role::Client`].
+/// other as a [`Role::Client`]. A server that takes arguments of its own
+/// says so with [`server_args`].
 pub fn book_args(usage: &str, book_args: usize, default_port: u16) -> (Vec<String>, u16) {
     let role = match book_args {
         0 => Role::Server,
         _ => Role::Client,
     };
+    args_with_port(usage, role, book_args, default_port)
+}
+
+/// [`book_args`] for a server with `book_args` arguments before its port
+/// (`tcpservreactor01 epoll [port]`): it starts as a [`Role::Server`], so
+/// a client that resets while it writes is `EPIPE`, not death by
+/// `SIGPIPE`.
+pub fn server_args(usage: &str, book_args: usize, default_port: u16) -> (Vec<String>, u16) {
+    args_with_port(usage, Role::Server, book_args, default_port)
+}
+
+fn args_with_port(
+    usage: &str,
+    role: Role,
+    book_args: usize,
+    default_port: u16,
+) -> (Vec<String>, u16) {
     let mut args = arguments(usage, role);
     if args.len() != book_args && args.len() != book_args + 1 {
         err_quit(usage);

@@ -42,7 +42,7 @@ pub mod unix;
 pub mod uring;
 pub mod wrap;
 
-pub use args::book_args;
+pub use args::{book_args, server_args};
 pub use echo::{str_cli, str_cli_with, str_echo};
 pub use error::{err_dump, err_msg, err_quit, err_ret, err_sys, strerror, OrDie};
 pub use netdb::{getaddrinfo, host_serv, tcp_connect, tcp_listen, AddrInfo, GaiError, Hints};

@@ -34,7 +34,7 @@ use nix::sys::resource::{getrlimit, setrlimit, Resource};
 
 use crate::{
     asleep_in, bin, binary_data, blocked_in, connect, exchange, free_port, reset, socket_queues,
-    tcp_memory, wait_until, Proc,
+    tcp_memory, tcp_state, wait_until, Proc, FIN_WAIT2,
 };
 
 /// An echo server under test.
@@ -207,6 +207,27 @@ pub fn survives_client_vanishing_mid_write(server: &EchoServer) {
     reset(client);
     assert_serving(&mut proc, port);
     exchange(&mut bystander, b"after\n", b"after\n");
+}
+
+/// A client's line, its FIN and then its RST all arrive while the server is
+/// stopped: Linux records `EPIPE` (not `ECONNRESET`) for a reset in
+/// CLOSE_WAIT, so the echo the server writes once it runs again fails with
+/// `EPIPE`, and raises `SIGPIPE`. A server that does not ignore `SIGPIPE`
+/// dies here every time (§5.13's second write, on the server's side).
+pub fn survives_epipe(server: &EchoServer) {
+    let (mut proc, port) = server.start();
+    let mut client = connect(port);
+    exchange(&mut client, b"registered\n", b"registered\n");
+    proc.pause();
+    client.write_all(b"gone\n").expect("write");
+    client.shutdown(Shutdown::Write).expect("shutdown");
+    wait_until("the server's side to take the FIN", || {
+        tcp_state(&client) == FIN_WAIT2
+    });
+    reset(client);
+    proc.resume();
+    assert_serving(&mut proc, port);
+    assert_running(&mut proc);
 }
 
 /// `max_clients` clients at once, each with its own line, all echoed.

@@ -172,6 +172,36 @@ pub fn socket_queues(sock: &impl AsRawFd) -> (usize, usize) {
     (unread as usize, unacked as usize)
 }
 
+/// The TCP state of `sock` (`tcpi_state` of `TCP_INFO`, the kernel's
+/// `TCP_ESTABLISHED` = 1 ... `TCP_CLOSING` = 11; see [`FIN_WAIT2`]), which
+/// neither std, socket2 nor nix reads.
+pub fn tcp_state(sock: &impl AsRawFd) -> u8 {
+    // SAFETY: tcp_info is integers only; all zeros is a valid value.
+    let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+    // SAFETY: getsockopt(2) writes at most `len` bytes into `info`.
+    let rc = unsafe {
+        libc::getsockopt(
+            sock.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            (&mut info as *mut libc::tcp_info).cast(),
+            &mut len,
+        )
+    };
+    assert_eq!(
+        rc,
+        0,
+        "getsockopt TCP_INFO: {}",
+        std::io::Error::last_os_error()
+    );
+    info.tcpi_state
+}
+
+/// [`tcp_state`] of a socket that has sent its FIN and had it
+/// acknowledged: the peer is in CLOSE_WAIT.
+pub const FIN_WAIT2: u8 = 5;
+
 /// What the kernel holds for one TCP socket, as `ss -tmn` shows it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TcpMemory {

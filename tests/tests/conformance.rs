@@ -26,7 +26,7 @@ macro_rules! conformance {
 
             conformance!(@checks echoes_lines, echoes_partial_line, echoes_long_line,
                 echoes_binary, half_close_gets_every_byte, survives_reset,
-                survives_client_vanishing_mid_write, many_clients, slow_reader
+                survives_client_vanishing_mid_write, survives_epipe, many_clients, slow_reader
                 $(, $extra)*);
         }
     };

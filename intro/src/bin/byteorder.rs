@@ -13,7 +13,7 @@
 //! arguments it does not take; the C ignores them.
 
 fn main() {
-    if std::env::args().len() != 1 {
+    if std::env::args_os().len() != 1 {
         unp::err_quit("usage: byteorder");
     }
     let bytes = 0x0102_i16.to_ne_bytes();

@@ -33,12 +33,12 @@ use select::{Echo, EchoConn};
 use socket2::{Domain, Socket};
 use unp::event::{Backend, Callback, Interest, Reactor, Token};
 use unp::tcp::listen_any;
-use unp::{book_args, err_quit, err_ret, OrDie, SERV_PORT};
+use unp::{err_quit, err_ret, server_args, OrDie, SERV_PORT};
 
 const USAGE: &str = "usage: tcpservreactor01 <select|poll|epoll> [port]";
 
 fn main() {
-    let (args, port) = book_args(USAGE, 1, SERV_PORT);
+    let (args, port) = server_args(USAGE, 1, SERV_PORT);
     let backend: Backend = args[0].parse().unwrap_or_else(|_| err_quit(USAGE));
     let listenfd = listen_any(Domain::IPV4, port);
     listenfd.set_nonblocking(true).or_die("fcntl error");
