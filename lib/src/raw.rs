@@ -5,7 +5,16 @@
 use std::io;
 use std::net::IpAddr;
 use std::os::fd::{AsFd, AsRawFd};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use nix::errno::Errno;
+use nix::poll::{ppoll, PollFd, PollFlags};
+use nix::sys::signal::{SigHandler, SigSet, Signal};
+use nix::unistd::alarm;
+
+use crate::error::{err_quit, err_sys, OrDie};
+use crate::netdb::{host_serv, AddrInfo};
 
 /// [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
 /// with the option's value as bytes, for the options neither socket2 nor
@@ -37,6 +46,103 @@ pub fn never_a_destination(addr: IpAddr) -> bool {
     match addr {
         IpAddr::V4(v4) => v4.octets()[0] == 0,
         IpAddr::V6(v6) => v6.is_unspecified(),
+    }
+}
+
+/// The destination of ping and traceroute: `Host_serv(host, NULL, 0, 0)`
+/// (dying with the book's `host_serv error for HOST, (no service name):
+/// ...`), refused when it is [`never_a_destination`] (`cannot PROGRAM ADDR:
+/// not a destination address`).
+pub fn destination(host: &str, program: &str) -> AddrInfo {
+    let ai = host_serv(Some(host), None, libc::AF_UNSPEC, 0)
+        .unwrap_or_else(|e| {
+            err_quit(format!(
+                "host_serv error for {host}, (no service name): {e}"
+            ))
+        })
+        .swap_remove(0);
+    if let Some(sa) = ai
+        .addr
+        .as_socket()
+        .filter(|sa| never_a_destination(sa.ip()))
+    {
+        err_quit(format!(
+            "cannot {program} {}: not a destination address",
+            sa.ip()
+        ));
+    }
+    ai
+}
+
+/// Whether the destination is IPv6 (else IPv4), as ping's and
+/// traceroute's `main` choose their `struct proto`: an IPv4-mapped IPv6
+/// address dies with `cannot PROGRAM IPv4-mapped IPv6 address`, any other
+/// family with `unknown address family N`.
+pub fn is_ipv6(ai: &AddrInfo, program: &str) -> bool {
+    match ai.addr.as_socket().map(|sa| sa.ip()) {
+        Some(IpAddr::V4(_)) => false,
+        Some(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_some() => {
+            err_quit(format!("cannot {program} IPv4-mapped IPv6 address"))
+        }
+        Some(IpAddr::V6(_)) => true,
+        None => err_quit(format!("unknown address family {}", ai.addr.family())),
+    }
+}
+
+/// Set by [`sig_alrm`].
+static GOTALARM: AtomicBool = AtomicBool::new(false);
+
+/// The `SIGALRM` handler of ping and traceroute: it notes that the alarm
+/// went off (the C's `gotalarm = 1`); the program acts on it outside.
+extern "C" fn sig_alrm(_signo: libc::c_int) {
+    GOTALARM.store(true, Ordering::Relaxed);
+}
+
+/// `SIGALRM` for a raw-socket loop without the race of §20.5: the signal
+/// is blocked except inside [`AlarmWait::readable`]'s `ppoll(2)`, so an
+/// alarm that fires between the program's check of the flag and its wait
+/// interrupts the wait instead of being lost (the fix `pselect` brings).
+pub struct AlarmWait {
+    unblocked: SigSet,
+}
+
+impl AlarmWait {
+    /// Install the handler and block `SIGALRM`.
+    pub fn install() -> AlarmWait {
+        crate::signal::signal(Signal::SIGALRM, SigHandler::Handler(sig_alrm));
+        let mut alrm = SigSet::empty();
+        alrm.add(Signal::SIGALRM);
+        let mut unblocked = SigSet::thread_get_mask().or_die("sigprocmask error");
+        unblocked.remove(Signal::SIGALRM);
+        alrm.thread_block().or_die("sigprocmask error");
+        AlarmWait { unblocked }
+    }
+
+    /// `alarm(secs)`, the flag cleared.
+    pub fn set(&self, secs: u32) {
+        GOTALARM.store(false, Ordering::Relaxed);
+        alarm::set(secs);
+    }
+
+    /// `alarm(0)`.
+    pub fn cancel(&self) {
+        alarm::cancel();
+    }
+
+    /// Whether the alarm went off since the last check (the flag cleared).
+    pub fn went_off(&self) -> bool {
+        GOTALARM.swap(false, Ordering::Relaxed)
+    }
+
+    /// Wait in `ppoll(2)` until `fd` is readable (true) or a signal
+    /// arrives (false: `EINTR`). Dies with `ppoll error`.
+    pub fn readable(&self, fd: impl AsFd) -> bool {
+        let mut fds = [PollFd::new(fd.as_fd(), PollFlags::POLLIN)];
+        match ppoll(&mut fds, None, Some(self.unblocked)) {
+            Err(Errno::EINTR) => false,
+            Err(err) => err_sys(&err.into(), "ppoll error"),
+            Ok(_) => true,
+        }
     }
 }
 

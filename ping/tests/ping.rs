@@ -3,22 +3,8 @@
 
 use std::process::Command;
 
-use unp_tests::{assert_usage, bin, client, skip_unless_root, Proc, TIMEOUT};
-
-/// `ping args...` in a new network namespace whose loopback is up.
-fn ping_in_netns(args: &[&str]) -> Proc {
-    let mut cmd = Command::new("unshare");
-    cmd.args([
-        "--net",
-        "--",
-        "sh",
-        "-c",
-        "ip link set lo up && exec \"$0\" \"$@\"",
-    ])
-    .arg(bin("ping"))
-    .args(args);
-    Proc::spawn_cmd(&mut cmd)
-}
+use unp_tests::netlab::Netlab;
+use unp_tests::{assert_usage, bin, client, skip_unless_root, spawn_in_netns, Proc, TIMEOUT};
 
 fn next_line(ping: &mut Proc) -> String {
     match ping.next_line(TIMEOUT) {
@@ -48,10 +34,9 @@ fn reply_seq(line: &str, from: &str, hops: &str) -> u16 {
     seq.parse().expect("a sequence number")
 }
 
-/// Three replies in order, one a second, with the TTL or hop limit of a
-/// packet that never left the host.
-fn pings(addr: &str, hops: &str) {
-    let mut ping = ping_in_netns(&[addr]);
+/// Three replies in order, one a second, with the TTL or hop limit the
+/// reply arrived with.
+fn pings(mut ping: Proc, addr: &str, hops: &str) {
     assert_eq!(
         next_line(&mut ping),
         format!("PING {addr} ({addr}): 56 data bytes")
@@ -66,7 +51,11 @@ fn ping_loopback_v4_replies_in_sequence() {
     if skip_unless_root("raw socket, unshare") {
         return;
     }
-    pings("127.0.0.1", "ttl=64");
+    pings(
+        spawn_in_netns("ping", &["127.0.0.1"]),
+        "127.0.0.1",
+        "ttl=64",
+    );
 }
 
 #[test]
@@ -74,14 +63,51 @@ fn ping_loopback_v6_gets_the_hop_limit_as_ancillary_data() {
     if skip_unless_root("raw socket, unshare") {
         return;
     }
-    pings("::1", "hlim=64");
+    pings(spawn_in_netns("ping", &["::1"]), "::1", "hlim=64");
+}
+
+/// From A to D, behind the router: each reply comes back with its TTL or
+/// hop limit one less than D sent it with (64).
+#[test]
+fn ping_across_the_router_sees_one_hop_taken_off() {
+    if skip_unless_root("network namespaces, raw socket") {
+        return;
+    }
+    let lab = Netlab::start();
+    let (a, d) = (lab.host("A"), lab.host("D"));
+    let v4 = d.ipv4().to_string();
+    pings(a.spawn("ping", &[&v4]), &v4, "ttl=63");
+    let v6 = d.ipv6().to_string();
+    pings(a.spawn("ping", &[&v6]), &v6, "hlim=63");
+}
+
+/// Towards a network the router has no route to, no reply comes, but the
+/// router's "network unreachable" (type 3, code 0) reaches the raw socket:
+/// `-v` prints it, 92 bytes (8 of ICMP header, then the request's IP
+/// header and its 64 bytes, quoted).
+#[test]
+fn ping_v_shows_the_routers_unreachable() {
+    if skip_unless_root("network namespaces, raw socket") {
+        return;
+    }
+    let lab = Netlab::start();
+    let router = lab.host("R").ipv4();
+    let mut ping = lab.host("A").spawn("ping", &["-v", "10.9.9.9"]);
+    assert_eq!(
+        next_line(&mut ping),
+        "PING 10.9.9.9 (10.9.9.9): 56 data bytes"
+    );
+    assert_eq!(
+        next_line(&mut ping),
+        format!("  92 bytes from {router}: type = 3, code = 0")
+    );
 }
 
 /// The raw socket gets every ICMP message: on loopback, our own echo
 /// requests too (type 8, or 128 for ICMPv6 once `-v` lifts the filter),
 /// which `-v` prints, before the reply to each.
 fn verbose_shows_our_own_requests(addr: &str, request_type: u8, hops: &str) {
-    let mut ping = ping_in_netns(&["-v", addr]);
+    let mut ping = spawn_in_netns("ping", &["-v", addr]);
     assert_eq!(
         next_line(&mut ping),
         format!("PING {addr} ({addr}): 56 data bytes")
@@ -111,7 +137,7 @@ fn ping_v6_filter_passes_only_echo_replies() {
     if skip_unless_root("raw socket, unshare") {
         return;
     }
-    let mut ping = ping_in_netns(&["::1"]);
+    let mut ping = spawn_in_netns("ping", &["::1"]);
     next_line(&mut ping);
     assert_eq!(reply_seq(&next_line(&mut ping), "::1", "hlim=64"), 0);
 }

@@ -33,23 +33,19 @@
 //!   the C prints `?` (getopt's return value).
 
 use std::io::IoSliceMut;
-use std::net::IpAddr;
-use std::os::fd::{AsFd, AsRawFd};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::os::fd::AsRawFd;
 use std::time::SystemTime;
 
 use nix::errno::Errno;
-use nix::poll::{ppoll, PollFd, PollFlags};
-use nix::sys::signal::{SigHandler, SigSet, Signal};
 use nix::sys::socket::{
     recvmsg, setsockopt, sockopt, ControlMessageOwned, MsgFlags, SockaddrStorage,
 };
-use nix::unistd::{alarm, getpid, getuid, setuid};
+use nix::unistd::{getpid, getuid, setuid};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use unp::args::{arguments, Role};
 use unp::cksum::in_cksum;
-use unp::raw::{never_a_destination, rtt_ms, timeval_now, Icmp6Filter, TIMEVAL_LEN};
-use unp::{err_quit, err_sys, host_serv, outln, sock_ntop_host, OrDie};
+use unp::raw::{self, rtt_ms, timeval_now, AlarmWait, Icmp6Filter, TIMEVAL_LEN};
+use unp::{err_quit, err_sys, outln, sock_ntop_host, OrDie};
 
 const USAGE: &str = "usage: ping [ -v ] <hostname>";
 /// The largest packet read or sent (`BUFSIZE`).
@@ -61,9 +57,6 @@ const ICMP_ECHOREPLY: u8 = 0;
 const ICMP_ECHO: u8 = 8;
 const ICMP6_ECHO_REQUEST: u8 = 128;
 const ICMP6_ECHO_REPLY: u8 = 129;
-
-/// Set by `SIGALRM`: time to send the next request.
-static ALARMED: AtomicBool = AtomicBool::new(false);
 
 /// The book's `struct proto`: what differs between IPv4 and IPv6.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -80,6 +73,7 @@ struct Ping {
     pid: u16,
     nsent: u16,
     verbose: bool,
+    alarm: AlarmWait,
 }
 
 fn main() {
@@ -97,32 +91,18 @@ fn main() {
     };
 
     let pid = (getpid().as_raw() & 0xffff) as u16;
-    unp::signal::signal(Signal::SIGALRM, SigHandler::Handler(sig_alrm));
+    let alarm = AlarmWait::install();
 
-    let ai = host_serv(Some(host), None, libc::AF_UNSPEC, 0)
-        .unwrap_or_else(|e| {
-            err_quit(format!(
-                "host_serv error for {host}, (no service name): {e}"
-            ))
-        })
-        .swap_remove(0);
+    let ai = raw::destination(host, "ping");
     let h = sock_ntop_host(&ai.addr);
-    let ip = ai.addr.as_socket().map(|sa| sa.ip());
-    if ip.is_some_and(never_a_destination) {
-        err_quit(format!("cannot ping {h}: not a destination address"));
-    }
     outln!(
         "PING {} ({h}): {DATALEN} data bytes",
         ai.canonname.as_deref().unwrap_or(&h)
     );
 
-    let proto = match ip {
-        Some(IpAddr::V4(_)) => Proto::V4,
-        Some(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_some() => {
-            err_quit("cannot ping IPv4-mapped IPv6 address")
-        }
-        Some(IpAddr::V6(_)) => Proto::V6,
-        None => err_quit(format!("unknown address family {}", ai.addr.family())),
+    let proto = match raw::is_ipv6(&ai, "ping") {
+        false => Proto::V4,
+        true => Proto::V6,
     };
     let (domain, protocol) = match proto {
         Proto::V4 => (Domain::IPV4, Protocol::ICMPV4),
@@ -136,6 +116,7 @@ fn main() {
         pid,
         nsent: 0,
         verbose,
+        alarm,
     };
     readloop(&mut ping);
 }
@@ -150,25 +131,16 @@ fn readloop(ping: &mut Ping) -> ! {
     }
     let _ = ping.sockfd.set_recv_buffer_size(60 * 1024); // a failure is fine
 
-    // SIGALRM is delivered only inside ppoll below (see the doc).
-    let mut alrm = SigSet::empty();
-    alrm.add(Signal::SIGALRM);
-    let mut unblocked = SigSet::thread_get_mask().or_die("sigprocmask error");
-    unblocked.remove(Signal::SIGALRM);
-    alrm.thread_block().or_die("sigprocmask error");
     sig_alrm_send(ping); // send the first packet
 
     let mut recvbuf = [0u8; BUFSIZE];
     let mut controlbuf = nix::cmsg_space!(libc::c_int);
     loop {
-        if ALARMED.swap(false, Ordering::Relaxed) {
+        if ping.alarm.went_off() {
             sig_alrm_send(ping);
         }
-        let mut fds = [PollFd::new(ping.sockfd.as_fd(), PollFlags::POLLIN)];
-        match ppoll(&mut fds, None, Some(unblocked)) {
-            Err(Errno::EINTR) => continue,
-            Err(err) => err_sys(&err.into(), "ppoll error"),
-            Ok(_) => {}
+        if !ping.alarm.readable(&ping.sockfd) {
+            continue; // EINTR: SIGALRM
         }
         let mut iov = [IoSliceMut::new(&mut recvbuf)];
         let msg = recvmsg::<SockaddrStorage>(
@@ -301,16 +273,12 @@ fn init_v6(ping: &Ping) {
     let _ = setsockopt(&ping.sockfd, sockopt::Ipv6RecvHopLimit, &true);
 }
 
-/// `sig_alrm` (Figure 28.16): the signal only says it is time to send.
-extern "C" fn sig_alrm(_signo: libc::c_int) {
-    ALARMED.store(true, Ordering::Relaxed);
-}
-
-/// What the C's `sig_alrm` does: send a request, then `alarm(1)`.
+/// `sig_alrm` (Figure 28.16), run by the loop once the signal has come
+/// (see the doc): send a request, then `alarm(1)`.
 fn sig_alrm_send(ping: &mut Ping) {
     match ping.proto {
         Proto::V4 => send_v4(ping),
         Proto::V6 => send_v6(ping),
     }
-    alarm::set(1);
+    ping.alarm.set(1);
 }
