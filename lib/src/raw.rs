@@ -38,6 +38,28 @@ pub fn setsockopt(fd: impl AsFd, level: i32, name: i32, value: &[u8]) -> io::Res
     }
 }
 
+/// [`getsockopt(2)`](https://man7.org/linux/man-pages/man2/getsockopt.2.html)
+/// into `value`, for the options neither socket2 nor nix knows
+/// (`IP_OPTIONS`): the number of bytes the kernel wrote.
+pub fn getsockopt(fd: impl AsFd, level: i32, name: i32, value: &mut [u8]) -> io::Result<usize> {
+    let mut len = libc::socklen_t::try_from(value.len()).unwrap_or(libc::socklen_t::MAX);
+    // SAFETY: `value` is writable for `len` bytes; the kernel writes at most
+    // that many and stores the length it wrote in `len`.
+    let rc = unsafe {
+        libc::getsockopt(
+            fd.as_fd().as_raw_fd(),
+            level,
+            name,
+            value.as_mut_ptr().cast(),
+            &mut len,
+        )
+    };
+    match rc {
+        0 => Ok(len as usize),
+        _ => Err(io::Error::last_os_error()),
+    }
+}
+
 /// Whether `addr` is in "this network", `0.0.0.0/8`, or is `::`: never a
 /// destination (RFC 1122 §3.2.1.3, RFC 4291 §2.5.2). getaddrinfo reads a
 /// bare number as an IPv4 address (`99999` is `0.1.134.159`), and Linux

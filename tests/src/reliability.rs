@@ -274,6 +274,7 @@ pub const SERVERS: &[Server] = &[
         skip: NEW_CHAPTER,
         ..row("threads-tcpserv02", PORT, Protocol::Echo)
     },
+    book_fork("ipopts-tcpserv01", Protocol::Echo),
     chapter30("serv00", PORT, Workers::None),
     chapter30("serv01", PORT, Workers::PerClientRefuses),
     chapter30("serv02", POOL, Workers::Pool),
