@@ -16,6 +16,8 @@
 //! | `connect_timeo`, `readable_timeo` (chapter 14) | [`timeo`] |
 //! | `write_fd`, `read_fd`, and a `sockaddr_un` (chapter 15) | [`unix`] |
 //! | `connect_nonb` (chapter 16) | [`nonb`] |
+//! | `get_ifi_info` (chapter 17) | [`ifi`] |
+//! | `rtt_init`, `rtt_ts`, `rtt_start`, `rtt_stop`, `rtt_timeout`, ... (chapter 22) | [`rtt`] |
 //! | `gf_time`, `ctime` | [`time`] |
 //! | not in the book: a buffer lent to aio or io_uring (the model of Figure 6.5) | [`lent::LentBuf`] |
 //! | not in the book: libevent's idea, one event loop over select, poll and epoll, for every design | [`event`] |
@@ -28,10 +30,12 @@ pub mod args;
 pub mod echo;
 pub mod error;
 pub mod event;
+pub mod ifi;
 pub mod lent;
 pub mod netdb;
 pub mod nonb;
 pub mod readline;
+pub mod rtt;
 pub mod signal;
 pub mod sock_ntop;
 pub mod tcp;
