@@ -110,6 +110,8 @@ pub struct Server {
     pub name: &'static str,
     /// Its arguments, `PORT` standing for the port.
     pub args: &'static [&'static str],
+    /// Its environment, besides the test's.
+    pub env: &'static [(&'static str, &'static str)],
     pub protocol: Protocol,
     pub workers: Workers,
     /// Whether SIGINT makes it print its report and exit 0 (chapter 30).
@@ -133,6 +135,7 @@ const fn row(name: &'static str, args: &'static [&'static str], protocol: Protoc
     Server {
         name,
         args,
+        env: &[],
         protocol,
         workers: Workers::None,
         reports_on_sigint: false,
@@ -240,6 +243,12 @@ pub const SERVERS: &[Server] = &[
                   (the lab's peer, helper lab)",
         }],
         ..multiplexing(row("lab-tokio-echo", PORT, Protocol::Echo))
+    },
+    Server {
+        // In the foreground (`unp::daemon::daemon_init`): the checks need
+        // the server as the process they started. Its stdout is /dev/null.
+        env: &[("UNP_FOREGROUND", "1")],
+        ..daytime("inetd-daytimetcpsrv2")
     },
     Server {
         args: &["127.0.0.1", "PORT"],
@@ -356,7 +365,7 @@ impl Server {
             }
             None => Command::new(bin(self.name)),
         };
-        cmd.args(self.args(port));
+        cmd.args(self.args(port)).envs(self.env.iter().copied());
         cmd
     }
 
