@@ -26,13 +26,16 @@
 //! - with the `cmd` feature (tests only, it brings `assert_cmd`): [`client`]
 //!   (a command with a timeout), [`run_client`], [`assert_usage`] (the usage
 //!   errors of many programs, table-driven) and [`in_netns`] (a script in a
-//!   private network namespace, where the book's fixed ports are free).
+//!   private network namespace, where the book's fixed ports are free);
+//! - [`netlab`]: a network of namespaces (hosts on a broadcast subnet, a
+//!   router, a host behind it) for broadcast, multicast and raw sockets.
 
 #[cfg(feature = "cmd")]
 mod cmd;
 pub mod conformance;
 pub mod descriptors;
 mod net;
+pub mod netlab;
 mod process;
 mod proxy;
 mod relay;
