@@ -47,7 +47,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 #[cfg(feature = "cmd")]
-pub use cmd::{assert_usage, client, in_netns, run_client};
+pub use cmd::{assert_usage, client, in_netns, run_client, spawn_in_netns};
 pub use net::{
     assert_udp_echoes, binary_data, connect, exchange, free_port, port_bound_by, port_holders,
     port_in_state, reset, socket_queues, tcp_memory, tcp_state, udp_socket, TcpMemory, FIN_WAIT2,
