@@ -274,6 +274,7 @@ pub const SERVERS: &[Server] = &[
         ),
         ..row("httpd-reuseport", PORT, Protocol::Http)
     },
+    multiplexing(row("httpd-uring", PORT, Protocol::Http)),
     book_fork("oob-tcpserv02", Protocol::Echo),
     Server {
         skip: NEW_CHAPTER,
