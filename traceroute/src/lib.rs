@@ -7,7 +7,7 @@
 //!   `net.ipv6.icmp.ratelimit`: one per second per destination after a
 //!   short burst), except on loopback. A router that has answered a burst
 //!   of probes may let the next one go unanswered: ` *`. The tests turn
-//!   the limit off in the router (`sysctl net.ipv4.icmp_ratelimit=0`).
+//!   the limit off in the router (`net.ipv4.icmp_ratelimit` and `net.ipv6.icmp.ratelimit` set to 0).
 //! - **On one host** (loopback) the destination answers the first probe:
 //!   one hop.
 //! - Without a name server, `getnameinfo(3)` fails and only the address is

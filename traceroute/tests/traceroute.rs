@@ -66,7 +66,7 @@ fn traceroute_on_loopback_is_one_hop() {
 fn network() -> Netlab {
     let lab = Netlab::start();
     lab.host("R")
-        .sh("sysctl -q -w net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0")
+        .sh("echo 0 > /proc/sys/net/ipv4/icmp_ratelimit && echo 0 > /proc/sys/net/ipv6/icmp/ratelimit")
         .expect("sysctl in R");
     lab
 }
