@@ -103,6 +103,11 @@ fn ipopts_bad_arguments() {
         ),
         ("ipopts-tcpcli01", &["-g"][..], "missing <hostname>"),
         (
+            "ipopts-tcpcli01",
+            &["99999"][..],
+            "cannot connect to 0.1.134.159: not a destination address",
+        ),
+        (
             "ipopts-tcpserv01",
             &["1", "2"][..],
             "usage: tcpserv01 [port]",

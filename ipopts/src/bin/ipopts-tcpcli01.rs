@@ -14,7 +14,9 @@
 //!
 //! Differs from the C: no port argument (the last argument is the
 //! destination after a list of routers); an unknown option prints its
-//! letter (the C prints `?`); more than one `-g`/`-G` is refused like both.
+//! letter (the C prints `?`); more than one `-g`/`-G` is refused like both;
+//! a destination in `0.0.0.0/8` is refused (`cannot connect to 0.1.134.159:
+//! not a destination address`; glibc reads `99999` as that address).
 
 use std::io;
 use std::net::SocketAddrV4;
@@ -71,6 +73,12 @@ fn main() {
                 "host_serv error for {dest}, {SERV_PORT}: no IPv4 address"
             ))
         });
+    if unp::raw::never_a_destination((*servaddr.ip()).into()) {
+        err_quit(format!(
+            "cannot connect to {}: not a destination address",
+            servaddr.ip()
+        ));
+    }
     let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);
     if let Some(mut route) = route {
         route.add(dest); // dest at end
