@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use unp_tests::{wait_until, Direction, Fate, Plan, UdpRelay};
 
+/// Request 1 dropped, request 2 duplicated, reply 2 held until the next
+/// request, reply 3 delayed 100 ms: each as planned, and in the log.
 #[test]
 fn the_plan_decides_what_passes() {
     let server = UdpSocket::bind("127.0.0.1:0").unwrap();
