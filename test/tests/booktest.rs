@@ -191,6 +191,7 @@ fn usage_lines() {
         ("tisfdtype", &["x"], "usage: tisfdtype"),
         ("tshutdown", &["x"], "usage: tshutdown <hostname> <service>"),
         ("test-test2", &[], "usage: test2 <IPaddress>"),
+        ("test-test2", &["99999"], "inet_pton error for 99999"),
         ("test-test1", &[], usage1),
         ("test-test1", &["-x", "127.0.0.1"], usage1),
         (
