@@ -10,17 +10,22 @@ use nix::sys::socket::{send, MsgFlags};
 use socket2::{Domain, SockAddr, Socket, Type};
 use std::os::fd::AsRawFd;
 use unp_tests::{
-    asleep_in, assert_usage, free_port, tcp_state, wait_until, Proc, FIN_WAIT2, TIMEOUT,
+    asleep_in, assert_usage, bin, free_port, tcp_state, wait_until, Proc, FIN_WAIT2, TIMEOUT,
 };
 
 /// §4.5 as Linux counts it: each round prints `backlog = B: timeout, N
 /// connections completed`, and N is B + 1 (the accept queue is full only
 /// when it holds more than the backlog). The first three rounds (2 s each,
-/// the program's alarm); then the program is killed.
+/// the program's alarm); then the program is killed. `$LISTENQ`, which the
+/// book's `Listen` would put in place of the backlog, changes nothing.
 #[test]
 fn backlog_completes_one_more_connection_than_the_backlog() {
     let port = free_port().to_string();
-    let mut backlog = Proc::spawn("backlog", &[&port]);
+    let mut backlog = Proc::spawn_cmd(
+        Command::new(bin("backlog"))
+            .arg(&port)
+            .env("LISTENQ", "1000"),
+    );
     for b in 0..3 {
         let line = backlog
             .next_line(TIMEOUT)
