@@ -29,8 +29,8 @@ use std::process::{Command, Stdio};
 use nix::sys::signal::Signal;
 
 use crate::{
-    bin, binary_data, children_of, connect, descriptors, free_port, port_in_state, proc_entries,
-    reset, wait_until, Proc, TIMEOUT,
+    bin, binary_data, children_of, connect, descriptors, free_port, port_holders, port_in_state,
+    proc_entries, reset, wait_until, Proc, TIMEOUT,
 };
 
 /// What a server answers, so that a check can tell that it served a client.
@@ -274,6 +274,7 @@ pub const SERVERS: &[Server] = &[
         ),
         ..row("httpd-reuseport", PORT, Protocol::Http)
     },
+    multiplexing(row("httpd-uring", PORT, Protocol::Http)),
     book_fork("oob-tcpserv02", Protocol::Echo),
     Server {
         skip: NEW_CHAPTER,
@@ -381,7 +382,13 @@ impl Server {
         // Not `wait_bound`, which wants the port held by the process itself:
         // serv13's and httpd-reuseport's parents leave it to their children.
         wait_until(&format!("{} listening on {port}", self.name), || {
-            assert!(proc.is_running(), "{}: {}", self.name, proc.stderr());
+            assert!(
+                proc.is_running(),
+                "{}: {}\nsockets on port {port} now:\n{}",
+                self.name,
+                proc.stderr(),
+                port_holders(port)
+            );
             port_in_state("tcp", port, "0A")
         });
         assert!(
