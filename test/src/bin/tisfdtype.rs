@@ -3,8 +3,8 @@
 //! anything else, -1 for a descriptor that is not open. From a terminal:
 //! `stdin: 0`, `stdout: 0`, `stderr: 0`, `TCP socket: 1`, `UDP socket: 1`.
 //!
-//! Run: `tisfdtype`, or `tisfdtype < /dev/tcp/...` style redirections to
-//! see a 1 for a standard descriptor.
+//! Run: `tisfdtype`; in bash, `tisfdtype 0<>/dev/tcp/127.0.0.1/9877`
+//! against `tcpserv01` gives `stdin: 1` (stdin is a TCP socket).
 //!
 //! Differs from the C: `isfdtype` is what glibc builds it from,
 //! [`fstat(2)`](https://man7.org/linux/man-pages/man2/fstat.2.html) and
