@@ -128,4 +128,20 @@ mod tests {
         let v4 = SockAddr::from("10.0.0.1:7".parse::<SocketAddr>().unwrap());
         assert_eq!(sock_ntop_host(&v4), "10.0.0.1");
     }
+
+    #[test]
+    fn the_loopback_link_from_getifaddrs() {
+        let lo = nix::net::if_::if_nametoindex("lo").unwrap();
+        let link = nix::ifaddrs::getifaddrs()
+            .unwrap()
+            .filter(|ifa| ifa.interface_name == "lo")
+            .find_map(|ifa| {
+                ifa.address
+                    .as_ref()
+                    .and_then(|a| a.as_link_addr().map(|_| *a))
+            })
+            .and_then(|a| crate::udp::to_sockaddr(&a))
+            .expect("lo's AF_PACKET address");
+        assert_eq!(sock_ntop(&link), format!("AF_PACKET, index={lo}"));
+    }
 }

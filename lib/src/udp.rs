@@ -15,7 +15,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::ffi::OsStrExt;
 
-use nix::sys::socket::{self, ControlMessageOwned, MsgFlags, SockaddrStorage};
+use nix::sys::socket::{self, ControlMessageOwned, MsgFlags, SockaddrLike, SockaddrStorage};
 use socket2::{SockAddr, Socket};
 
 use crate::error::{err_quit, err_sys, OrDie};
@@ -35,10 +35,31 @@ pub fn recvfrom(sock: impl AsFd, buf: &mut [u8]) -> io::Result<(usize, SockAddr)
     ))
 }
 
-/// An internet or Unix-domain address as nix returns it (from `recvmsg`,
-/// `getifaddrs`), as the `SockAddr` the rest of the workspace uses; `None`
+/// An internet, Unix-domain or link-layer (`AF_PACKET`, what
+/// [`getifaddrs(3)`](https://man7.org/linux/man-pages/man3/getifaddrs.3.html)
+/// gives for each interface in place of BSD's `AF_LINK`) address as nix
+/// returns it (from `recvmsg`, `getifaddrs`), as the `SockAddr` the rest of
+/// the workspace uses and [`sock_ntop`](crate::sock_ntop()) prints; `None`
 /// for any other family.
 pub fn to_sockaddr(addr: &SockaddrStorage) -> Option<SockAddr> {
+    if let Some(link) = addr.as_link_addr() {
+        let len = link.len() as usize;
+        // SAFETY: `link` is a sockaddr_ll of `len` bytes, no larger than the
+        // sockaddr_storage that try_init provides.
+        let ((), sa) = unsafe {
+            SockAddr::try_init(|storage, storage_len| {
+                std::ptr::copy_nonoverlapping(
+                    link.as_ptr().cast::<u8>(),
+                    storage.cast::<u8>(),
+                    len,
+                );
+                *storage_len = len as libc::socklen_t;
+                Ok(())
+            })
+        }
+        .ok()?;
+        return Some(sa);
+    }
     if let Some(unix) = addr.as_unix_addr() {
         let sun_path = match (unix.path(), unix.as_abstract()) {
             (Some(path), _) => path.as_os_str().as_bytes().to_vec(),
