@@ -446,6 +446,18 @@ fn hostent_netent_and_my_addrs_read_the_private_files() {
         .stdout("")
         .stderr("gethostbyname error for host: nosuch: Name or service not known\n");
     files
+        .run("names-daytimetcpcli nosuch daytime")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("tcp_connect error for nosuch, daytime: Name or service not known\n");
+    files
+        .run("names-daytimetcpcli1 nosuch daytime")
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr("hostname error for nosuch: Name or service not known\n");
+    files
         .run("netent nosuch")
         .assert()
         .code(1)
