@@ -13,6 +13,9 @@
 //! adds that name: `usage: tcpcli <IPaddress> [port]   (this is
 //! select-tcpcli01)`.
 //!
+//! In a daemon ([`crate::daemon`]) the message goes to `syslog` instead,
+//! at `LOG_INFO` ([`err_ret`], [`err_msg`]) or `LOG_ERR` (the fatal ones).
+//!
 //! Where the C reads the global `errno`, these take the error explicitly:
 //! in Rust the value travels in the `Result`, not in a global that any later
 //! call may overwrite.
@@ -34,11 +37,14 @@ pub fn strerror(err: &io::Error) -> String {
     }
 }
 
-fn err_doit(err: Option<&io::Error>, msg: &dyn Display) {
+fn err_doit(level: libc::c_int, err: Option<&io::Error>, msg: &dyn Display) {
     let line = match err {
         Some(err) => format!("{msg}: {}\n", strerror(err)),
         None => format!("{msg}\n"),
     };
+    if crate::daemon::is_daemon() {
+        return crate::daemon::syslog(level, line.trim_end_matches('\n'));
+    }
     let _ = io::stdout().flush();
     let mut stderr = io::stderr().lock();
     let _ = stderr.write_all(line.as_bytes());
@@ -47,19 +53,19 @@ fn err_doit(err: Option<&io::Error>, msg: &dyn Display) {
 
 /// Fatal error related to a system call: print `msg: strerror` and exit 1.
 pub fn err_sys(err: &io::Error, msg: impl Display) -> ! {
-    err_doit(Some(err), &msg);
+    err_doit(libc::LOG_ERR, Some(err), &msg);
     std::process::exit(1)
 }
 
 /// Nonfatal error related to a system call: print `msg: strerror` and return.
 pub fn err_ret(err: &io::Error, msg: impl Display) {
-    err_doit(Some(err), &msg);
+    err_doit(libc::LOG_INFO, Some(err), &msg);
 }
 
 /// Fatal error related to a system call: print `msg: strerror` and abort
 /// (SIGABRT, a core dump where the system keeps them).
 pub fn err_dump(err: &io::Error, msg: impl Display) -> ! {
-    err_doit(Some(err), &msg);
+    err_doit(libc::LOG_ERR, Some(err), &msg);
     std::process::abort()
 }
 
@@ -71,6 +77,7 @@ pub fn err_quit(msg: impl Display) -> ! {
     let program = argv0.as_deref().map(Path::new).and_then(Path::file_name);
     let program = program.map(|name| name.to_string_lossy());
     err_doit(
+        libc::LOG_ERR,
         None,
         &naming_the_program(msg.to_string(), program.as_deref()),
     );
@@ -93,7 +100,7 @@ fn naming_the_program(msg: String, program: Option<&str>) -> String {
 
 /// Nonfatal error unrelated to a system call: print `msg` and return.
 pub fn err_msg(msg: impl Display) {
-    err_doit(None, &msg);
+    err_doit(libc::LOG_INFO, None, &msg);
 }
 
 /// The book's `printf` of a line, for the messages a server or client

@@ -13,7 +13,8 @@
 //!   needed: at once, or after the send of those very bytes has completed
 //!   ([`Out::echo`], no copy);
 //! - **sends of exactly the bytes received**, one in flight per connection,
-//!   a short send continued from where it stopped;
+//!   a short send continued from where it stopped; or of bytes the protocol
+//!   owns ([`Out::send_owned`]), or of a file ([`Out::send_file`]);
 //! - **`SINGLE_ISSUER | DEFER_TASKRUN`**: completions are produced only when
 //!   this one thread enters the kernel to reap them, with no interrupting
 //!   task work in between; refused (before Linux 6.1), the loop says so on
@@ -42,11 +43,36 @@
 //!   last completion awaited;
 //! - out of descriptors, the accept stops ([`AcceptPause`]: said at most once every 10 s) and
 //!   is queued again when a connection closes.
+//!
+//! # Files
+//!
+//! io_uring has no `sendfile(2)`. A file ([`Out::send_file`]) is read with
+//! [`pread(2)`](https://man7.org/linux/man-pages/man2/pread.2.html) in the
+//! loop, [`FILE_PIECE`] bytes at a time, into a buffer of the connection,
+//! and that buffer is sent; the first piece goes into the buffer that holds
+//! the response head, so a small file and its head leave in one send. The
+//! other way, `IORING_OP_SPLICE` from the file into a pipe and from the
+//! pipe into the socket, saves that copy but costs a pipe (two descriptors)
+//! per connection and two linked operations per piece; the files a web
+//! server sends most are small and in the page cache, where the `pread`
+//! never waits for a disk and the copy is a few hundred bytes.
+//!
+//! # Deadlines
+//!
+//! A protocol may give its connection a deadline ([`Out::deadline`]): past
+//! it the connection is closed, whatever is in flight cancelled (a client
+//! too slow to send its request, or one that stops reading). One timeout
+//! request, for the earliest deadline, is armed at a time; when it fires the
+//! loop closes every connection past its deadline and arms the next. A loop
+//! whose protocol sets no deadline (the echo servers) never arms one.
 
 use std::collections::{HashMap, VecDeque};
+use std::fs::File;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::Instant;
 
 use io_uring::{cqueue, opcode, squeue, types, IoUring};
 use socket2::Socket;
@@ -58,6 +84,9 @@ use crate::{err_msg, err_sys};
 /// recv is stopped.
 pub const MAX_QUEUED: usize = 8;
 
+/// The most bytes of a file read into memory at a time for its send.
+pub const FILE_PIECE: usize = 64 * 1024;
+
 /// The buffer group of the loop's buffer ring.
 const GROUP: u16 = 0;
 
@@ -67,6 +96,7 @@ const RECV: u64 = 1;
 const SEND: u64 = 2;
 const CANCEL: u64 = 3;
 const POLL: u64 = 4;
+const TIMER: u64 = 5;
 
 /// How the loop is built.
 #[derive(Clone, Copy, Debug)]
@@ -93,7 +123,12 @@ impl Default for Config {
 }
 
 /// A connection's protocol: what to do with the bytes that arrive.
-pub trait Connection: Default {
+pub trait Connection {
+    /// The connection has just been accepted (a protocol that wants a
+    /// first deadline sets it here).
+    fn accepted(&mut self, out: &mut Out) {
+        let _ = out;
+    }
     /// `data` has arrived; answer through `out`.
     fn received(&mut self, data: &[u8], out: &mut Out);
     /// The client has closed its side (end of file); after what is queued
@@ -111,13 +146,25 @@ enum Chunk {
         len: usize,
     },
     Static(&'static [u8]),
+    Owned(Vec<u8>),
+    /// `buf` (the bytes given with the file, then each piece read), then
+    /// the rest of `file` from `offset` to `end`.
+    File {
+        buf: Vec<u8>,
+        file: File,
+        offset: u64,
+        end: u64,
+    },
 }
 
 /// What a [`Connection`] asks for in answer.
+#[derive(Default)]
 pub struct Out {
     queue: Vec<Chunk>,
     echo: bool,
     close: bool,
+    shut_write: bool,
+    deadline: Option<Option<Instant>>,
 }
 
 impl Out {
@@ -134,10 +181,43 @@ impl Out {
         }
     }
 
+    /// Send `bytes`, which the loop holds until they are sent.
+    pub fn send_owned(&mut self, bytes: Vec<u8>) {
+        if !bytes.is_empty() {
+            self.queue.push(Chunk::Owned(bytes));
+        }
+    }
+
+    /// Send `head`, then the first `length` bytes of `file` (read a piece
+    /// at a time: see [Files](self#files)).
+    pub fn send_file(&mut self, head: Vec<u8>, file: File, length: u64) {
+        self.queue.push(Chunk::File {
+            buf: head,
+            file,
+            offset: 0,
+            end: length,
+        });
+    }
+
     /// Read nothing more; close the connection once what is queued has
     /// been sent.
     pub fn close(&mut self) {
         self.close = true;
+    }
+
+    /// Once what is queued has been sent, shut down the sending side
+    /// ([`shutdown(2)`](https://man7.org/linux/man-pages/man2/shutdown.2.html)
+    /// `SHUT_WR`) and go on receiving (a server that refuses a request
+    /// drains what the client still sends, so that its close does not
+    /// reset the connection and destroy the answer).
+    pub fn shut_write(&mut self) {
+        self.shut_write = true;
+    }
+
+    /// Close the connection at `deadline` (`None`: no deadline), whatever
+    /// it is doing then.
+    pub fn deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = Some(deadline);
     }
 }
 
@@ -158,6 +238,11 @@ struct Conn<C> {
     eof: bool,
     /// Send nothing more; close once nothing is in flight.
     closing: bool,
+    /// A cancel of the send in flight has been queued.
+    cancelling_send: bool,
+    /// Shut down the sending side once the queue is sent.
+    shut_write: bool,
+    deadline: Option<Instant>,
 }
 
 /// The provided buffer ring: memory for `buffers` buffers and the ring of
@@ -246,8 +331,9 @@ impl Drop for BufRing {
     }
 }
 
-/// The loop: a ring, its buffers, the listening socket, the connections.
-pub struct Server<C: Connection> {
+/// The loop: a ring, its buffers, the listening socket, the connections,
+/// each made by `make`.
+pub struct Server<C: Connection, F = fn() -> C> {
     // Dropped before `bufs`: the kernel stops using the buffers with it.
     ring: IoUring,
     bufs: BufRing,
@@ -268,13 +354,28 @@ pub struct Server<C: Connection> {
     watched: HashMap<u64, RawFd>,
     trace: bool,
     told_starved: bool,
+    make: F,
+    /// The instant the armed timeout request fires, if one is armed.
+    timer_at: Option<Instant>,
+    /// The armed timeout's time, read by the kernel when it is submitted.
+    timespec: types::Timespec,
+    /// A connection's deadline was set earlier than `timer_at`.
+    timer_due: Option<Instant>,
 }
 
-impl<C: Connection> Server<C> {
+impl<C: Connection + Default> Server<C> {
     /// A ring and buffer ring per `config`, serving `listener` (`name`
-    /// prefixes the notes). Fails where io_uring, or a provided buffer ring
-    /// (Linux 5.19), is unavailable.
+    /// prefixes the notes), each connection's protocol `C::default()`.
+    /// Fails where io_uring, or a provided buffer ring (Linux 5.19), is
+    /// unavailable.
     pub fn new(name: &str, listener: Socket, config: Config) -> io::Result<Server<C>> {
+        Server::with(name, listener, config, C::default)
+    }
+}
+
+impl<C: Connection, F: FnMut() -> C> Server<C, F> {
+    /// As [`Server::new`], each connection's protocol made by `make`.
+    pub fn with(name: &str, listener: Socket, config: Config, make: F) -> io::Result<Self> {
         let mut builder = IoUring::builder();
         builder.setup_cqsize(config.entries * 8);
         let modern = builder
@@ -308,6 +409,10 @@ impl<C: Connection> Server<C> {
             watched: HashMap::new(),
             trace: config.trace,
             told_starved: false,
+            make,
+            timer_at: None,
+            timespec: types::Timespec::new(),
+            timer_due: None,
         })
     }
 
@@ -354,11 +459,13 @@ impl<C: Connection> Server<C> {
                         }
                         on_ready(id);
                     }
+                    TIMER => self.expire(),
                     _ => {} // a cancel's own completion
                 }
             }
             completed.clear();
             self.feed_starved();
+            self.arm_timer();
         }
     }
 
@@ -381,7 +488,7 @@ impl<C: Connection> Server<C> {
             self.next_id += 1;
             let conn = Conn {
                 sock,
-                proto: C::default(),
+                proto: (self.make)(),
                 sends: VecDeque::new(),
                 sent: 0,
                 sending: false,
@@ -390,9 +497,17 @@ impl<C: Connection> Server<C> {
                 starved: false,
                 eof: false,
                 closing: false,
+                cancelling_send: false,
+                shut_write: false,
+                deadline: None,
             };
             self.conns.insert(id, conn);
+            let mut out = Out::default();
+            if let Some(conn) = self.conns.get_mut(&id) {
+                conn.proto.accepted(&mut out);
+            }
             self.arm_recv(id);
+            self.answer(id, out);
         } else {
             let err = io::Error::from_raw_os_error(-result);
             if self.pause.pauses_for(&err) {
@@ -432,11 +547,7 @@ impl<C: Connection> Server<C> {
             return;
         };
         conn.receiving = cqueue::more(flags);
-        let mut out = Out {
-            queue: Vec::new(),
-            echo: false,
-            close: false,
-        };
+        let mut out = Out::default();
         match (result, bid) {
             (n, Some(bid)) if n > 0 => {
                 let len = n as usize;
@@ -477,8 +588,58 @@ impl<C: Connection> Server<C> {
         };
         conn.sends.extend(out.queue);
         conn.eof |= out.close;
+        conn.shut_write |= out.shut_write;
+        if let Some(deadline) = out.deadline {
+            conn.deadline = deadline;
+            if let Some(at) = deadline {
+                if self.timer_at.map_or(true, |armed| at < armed) {
+                    self.timer_due = Some(self.timer_due.map_or(at, |due| due.min(at)));
+                }
+            }
+        }
         self.send_next(id);
         self.after(id);
+    }
+
+    /// Arm the timeout request for the earliest deadline set in this batch
+    /// if it comes before the one armed (once per batch: the kernel reads
+    /// `timespec` at the submission that follows).
+    fn arm_timer(&mut self) {
+        let Some(at) = self.timer_due.take() else {
+            return;
+        };
+        self.timespec = types::Timespec::from(at.saturating_duration_since(Instant::now()));
+        let timeout = opcode::Timeout::new(&self.timespec)
+            .build()
+            .user_data(TIMER);
+        self.timer_at = Some(at);
+        self.push(timeout);
+    }
+
+    /// A timeout request has fired: close every connection past its
+    /// deadline, and have the timer armed for the next deadline.
+    fn expire(&mut self) {
+        let now = Instant::now();
+        self.timer_at = None;
+        let mut late = Vec::new();
+        let mut next: Option<Instant> = None;
+        for (&id, conn) in &mut self.conns {
+            match conn.deadline {
+                Some(at) if at <= now => {
+                    conn.deadline = None;
+                    conn.closing = true;
+                    late.push(id);
+                }
+                Some(at) => next = Some(next.map_or(at, |n| n.min(at))),
+                None => {}
+            }
+        }
+        for id in late {
+            self.after(id);
+        }
+        if let Some(at) = next {
+            self.timer_due = Some(self.timer_due.map_or(at, |due| due.min(at)));
+        }
     }
 
     fn send_next(&mut self, id: u64) {
@@ -488,12 +649,19 @@ impl<C: Connection> Server<C> {
         if conn.sending || conn.closing {
             return;
         }
+        if let Some(Chunk::File { .. }) = conn.sends.front() {
+            if Self::read_piece(conn).is_err() {
+                conn.closing = true;
+                return;
+            }
+        }
         let Some(chunk) = conn.sends.front() else {
             return;
         };
-        let bytes = match *chunk {
-            Chunk::Received { bid, len } => &self.bufs.get(bid, len)[conn.sent..],
+        let bytes = match chunk {
+            Chunk::Received { bid, len } => &self.bufs.get(*bid, *len)[conn.sent..],
             Chunk::Static(bytes) => &bytes[conn.sent..],
+            Chunk::Owned(bytes) | Chunk::File { buf: bytes, .. } => &bytes[conn.sent..],
         };
         let send = opcode::Send::new(
             types::Fd(conn.sock.as_raw_fd()),
@@ -507,27 +675,72 @@ impl<C: Connection> Server<C> {
         self.push(send);
     }
 
+    /// The file at the front of `conn`'s queue: once its buffer is all
+    /// sent, read the next piece into it (the first piece tops up the head
+    /// given with it); a file all sent leaves the queue.
+    fn read_piece(conn: &mut Conn<C>) -> io::Result<()> {
+        let Some(Chunk::File {
+            buf,
+            file,
+            offset,
+            end,
+        }) = conn.sends.front_mut()
+        else {
+            return Ok(());
+        };
+        if conn.sent == buf.len() {
+            buf.clear();
+            conn.sent = 0;
+        }
+        if buf.len() < FILE_PIECE && *offset < *end {
+            let start = buf.len();
+            let want = (FILE_PIECE - start).min((*end - *offset) as usize);
+            buf.resize(start + want, 0);
+            let got = loop {
+                match file.read_at(&mut buf[start..], *offset) {
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+                    other => break other,
+                }
+            };
+            buf.truncate(start + *got.as_ref().unwrap_or(&0));
+            match got? {
+                0 => return Err(io::ErrorKind::UnexpectedEof.into()), // the file shrank
+                n => *offset += n as u64,
+            }
+        }
+        if buf.is_empty() {
+            conn.sends.pop_front();
+        }
+        Ok(())
+    }
+
     fn sent(&mut self, id: u64, result: i32) {
         let Some(conn) = self.conns.get_mut(&id) else {
             return;
         };
         conn.sending = false;
+        conn.cancelling_send = false;
         match usize::try_from(result) {
             Ok(n) => {
                 conn.sent += n;
-                let chunk_len = match conn.sends.front() {
-                    Some(Chunk::Received { len, .. }) => *len,
-                    Some(Chunk::Static(bytes)) => bytes.len(),
-                    None => 0,
+                let done = match conn.sends.front() {
+                    Some(Chunk::Received { len, .. }) => conn.sent >= *len,
+                    Some(Chunk::Static(bytes)) => conn.sent >= bytes.len(),
+                    Some(Chunk::Owned(bytes)) => conn.sent >= bytes.len(),
+                    // The next piece is read when the next send starts.
+                    Some(Chunk::File {
+                        buf, offset, end, ..
+                    }) => conn.sent >= buf.len() && offset >= end,
+                    None => false,
                 };
-                if conn.sent >= chunk_len {
+                if done {
                     conn.sent = 0;
                     if let Some(Chunk::Received { bid, .. }) = conn.sends.pop_front() {
                         self.give_back(bid);
                     }
                 }
             }
-            Err(_) => conn.closing = true, // EPIPE, ECONNRESET: the client has gone
+            Err(_) => conn.closing = true, // EPIPE, ECONNRESET, a cancel: the client has gone
         }
         self.send_next(id);
         self.after(id);
@@ -544,20 +757,29 @@ impl<C: Connection> Server<C> {
         if conn.eof && drained {
             conn.closing = true;
         }
-        let stop = conn.closing || conn.eof || conn.sends.len() >= MAX_QUEUED;
-        if conn.receiving && stop && !conn.cancelling {
-            conn.cancelling = true;
-            let cancel = opcode::AsyncCancel::new(id << 3 | RECV)
-                .build()
-                .user_data(id << 3 | CANCEL);
-            self.push(cancel);
-            return;
+        if conn.shut_write && drained && !conn.closing {
+            conn.shut_write = false;
+            let _ = conn.sock.shutdown(std::net::Shutdown::Write);
         }
-        if conn.closing {
-            if !conn.receiving && !conn.sending {
-                self.drop_conn(id);
+        // A send stuck on a client that does not read is cancelled.
+        let cancel_send = conn.closing && conn.sending && !conn.cancelling_send;
+        conn.cancelling_send |= cancel_send;
+        let stop = conn.closing || conn.eof || conn.sends.len() >= MAX_QUEUED;
+        let cancel_recv = conn.receiving && stop && !conn.cancelling;
+        conn.cancelling |= cancel_recv;
+        let finished = conn.closing && !conn.receiving && !conn.sending;
+        let rearm = !conn.closing && drained && !conn.receiving && !conn.starved && !conn.eof;
+        for (cancel, what) in [(cancel_send, SEND), (cancel_recv, RECV)] {
+            if cancel {
+                let cancel = opcode::AsyncCancel::new(id << 3 | what)
+                    .build()
+                    .user_data(id << 3 | CANCEL);
+                self.push(cancel);
             }
-        } else if drained && !conn.receiving && !conn.starved && !conn.eof {
+        }
+        if finished {
+            self.drop_conn(id);
+        } else if rearm {
             self.arm_recv(id); // a multishot recv that ended, or was stopped
         }
     }
@@ -603,8 +825,11 @@ impl<C: Connection> Server<C> {
         // SAFETY: every entry queued here points at a descriptor and a
         // buffer that stay alive until its completion is reaped: sockets
         // are dropped only with nothing in flight (`after`), the static
-        // replies live for ever, and ring buffers return to the ring only
-        // after their send completes.
+        // replies live for ever, ring buffers return to the ring only
+        // after their send completes, owned bytes and file pieces stay in
+        // their connection's queue, neither moved nor grown, until their
+        // send completes, and the kernel reads the timer's `timespec` when
+        // the entry is submitted, before the next batch can change it.
         while unsafe { self.ring.submission().push(&entry) }.is_err() {
             self.ring
                 .submit()

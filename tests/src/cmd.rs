@@ -2,7 +2,7 @@
 //! tests only): with a timeout, in a network namespace, or with wrong
 //! arguments.
 
-use crate::{bin, bin_dir, TIMEOUT};
+use crate::{bin, bin_dir, Proc, TIMEOUT};
 
 /// The program `name` as an `assert_cmd` command that fails after
 /// [`TIMEOUT`] instead of hanging.
@@ -104,4 +104,21 @@ wait_udp() {{ wait_port udp "$1" 07; }}
         .arg(prelude + script)
         .timeout(TIMEOUT);
     cmd
+}
+
+/// The program `name` with `args`, spawned alone in a new network
+/// namespace whose loopback is up (guard it with `skip_unless_root`):
+/// a raw socket there sees only this program's packets.
+pub fn spawn_in_netns(name: &str, args: &[&str]) -> Proc {
+    let mut cmd = std::process::Command::new("unshare");
+    cmd.args([
+        "--net",
+        "--",
+        "sh",
+        "-c",
+        "ip link set lo up && exec \"$0\" \"$@\"",
+    ])
+    .arg(bin(name))
+    .args(args);
+    Proc::spawn_cmd(&mut cmd)
 }

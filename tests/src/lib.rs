@@ -11,6 +11,8 @@
 //!   says whether a port is bound, [`port_bound_by`] whether by a process;
 //! - [`wait_for`] and [`wait_until`] poll a condition, bounded;
 //! - [`DelayProxy`] is a path with latency (chapter 16's long, fat pipe);
+//!   [`UdpRelay`] a UDP path that loses, duplicates and delays by a [`Plan`]
+//!   (chapter 22);
 //! - [`connect`], [`exchange`] and [`reset`] (`SO_LINGER` 0) on a TCP
 //!   connection, [`socket_queues`] and [`tcp_memory`] (either end of a
 //!   connection, as `ss -tm` sees it), [`binary_data`], [`udp_socket`] and
@@ -24,15 +26,19 @@
 //! - with the `cmd` feature (tests only, it brings `assert_cmd`): [`client`]
 //!   (a command with a timeout), [`run_client`], [`assert_usage`] (the usage
 //!   errors of many programs, table-driven) and [`in_netns`] (a script in a
-//!   private network namespace, where the book's fixed ports are free).
+//!   private network namespace, where the book's fixed ports are free);
+//! - [`netlab`]: a network of namespaces (hosts on a broadcast subnet, a
+//!   router, a host behind it) for broadcast, multicast and raw sockets.
 
 #[cfg(feature = "cmd")]
 mod cmd;
 pub mod conformance;
 pub mod descriptors;
 mod net;
+pub mod netlab;
 mod process;
 mod proxy;
+mod relay;
 pub mod reliability;
 mod root;
 
@@ -41,16 +47,17 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 #[cfg(feature = "cmd")]
-pub use cmd::{assert_usage, client, in_netns, run_client};
+pub use cmd::{assert_usage, client, in_netns, run_client, spawn_in_netns};
 pub use net::{
-    assert_udp_echoes, binary_data, connect, exchange, free_port, port_bound_by, port_in_state,
-    reset, socket_queues, tcp_memory, tcp_state, udp_socket, TcpMemory, FIN_WAIT2,
+    assert_udp_echoes, binary_data, connect, exchange, free_port, port_bound_by, port_holders,
+    port_in_state, reset, socket_queues, tcp_memory, tcp_state, udp_socket, TcpMemory, FIN_WAIT2,
 };
 pub use process::{
     asleep_in, bin, bin_dir, blocked_in, children_of, proc_entries, proc_stat, process_group,
     server, signal_pending, udp_server, Proc,
 };
 pub use proxy::DelayProxy;
+pub use relay::{Direction, Fate, Plan, Relayed, UdpRelay};
 pub use root::{skip_unless_root, REQUIRE_ROOT};
 
 /// How long any wait in a test may last before the test fails.

@@ -75,6 +75,22 @@ pub fn port_bound_by(proto: &str, port: u16, state: &str, pgid: i32) -> bool {
         .any(|pid: i32| crate::proc_stat(pid).is_some_and(|stat| stat[2] == pgid.to_string()))
 }
 
+/// Every socket on `port`, TCP and UDP, any state, with the processes
+/// holding them (`ss -Htuanp`): what a test prints when a server could not
+/// bind its free port, to show who had it.
+pub fn port_holders(port: u16) -> String {
+    let out = Command::new("ss")
+        .args([
+            "-Htuanp",
+            &format!("( sport = :{port} or dport = :{port} )"),
+        ])
+        .output();
+    match out {
+        Ok(out) => String::from_utf8_lossy(&out.stdout).trim_end().to_string(),
+        Err(err) => format!("ss: {err}"),
+    }
+}
+
 /// `ss`'s lines for the sockets of `proto` bound to `port` in `state`,
 /// with the extra flags `more` (`p`: the processes holding each).
 fn bound_sockets(proto: &str, port: u16, state: &str, more: &str) -> String {

@@ -283,8 +283,10 @@ impl Proc {
         })?;
         match exited {
             Some(status) => Err(io::Error::other(format!(
-                "exited ({status}) before binding {proto} port {port}: {}",
-                self.stderr().trim_end()
+                "exited ({status}) before binding {proto} port {port}: {}\n\
+                 sockets on port {port} now:\n{}",
+                self.stderr().trim_end(),
+                crate::net::port_holders(port)
             ))),
             None => Ok(()),
         }

@@ -29,8 +29,8 @@ use std::process::{Command, Stdio};
 use nix::sys::signal::Signal;
 
 use crate::{
-    bin, binary_data, children_of, connect, descriptors, free_port, port_in_state, proc_entries,
-    reset, wait_until, Proc, TIMEOUT,
+    bin, binary_data, children_of, connect, descriptors, free_port, port_holders, port_in_state,
+    proc_entries, reset, wait_until, Proc, TIMEOUT,
 };
 
 /// What a server answers, so that a check can tell that it served a client.
@@ -110,6 +110,8 @@ pub struct Server {
     pub name: &'static str,
     /// Its arguments, `PORT` standing for the port.
     pub args: &'static [&'static str],
+    /// Its environment, besides the test's.
+    pub env: &'static [(&'static str, &'static str)],
     pub protocol: Protocol,
     pub workers: Workers,
     /// Whether SIGINT makes it print its report and exit 0 (chapter 30).
@@ -133,6 +135,7 @@ const fn row(name: &'static str, args: &'static [&'static str], protocol: Protoc
     Server {
         name,
         args,
+        env: &[],
         protocol,
         workers: Workers::None,
         reports_on_sigint: false,
@@ -257,6 +260,12 @@ pub const SERVERS: &[Server] = &[
         ..multiplexing(row("lab-tokio-echo", PORT, Protocol::Echo))
     },
     Server {
+        // In the foreground (`unp::daemon::daemon_init`): the checks need
+        // the server as the process they started. Its stdout is /dev/null.
+        env: &[("UNP_FOREGROUND", "1")],
+        ..daytime("inetd-daytimetcpsrv2")
+    },
+    Server {
         args: &["127.0.0.1", "PORT"],
         ..daytime("unixdomain-daytimetcpsrv2")
     },
@@ -280,6 +289,7 @@ pub const SERVERS: &[Server] = &[
         ),
         ..row("httpd-reuseport", PORT, Protocol::Http)
     },
+    multiplexing(row("httpd-uring", PORT, Protocol::Http)),
     book_fork("oob-tcpserv02", Protocol::Echo),
     Server {
         skip: NEW_CHAPTER,
@@ -371,7 +381,7 @@ impl Server {
             }
             None => Command::new(bin(self.name)),
         };
-        cmd.args(self.args(port));
+        cmd.args(self.args(port)).envs(self.env.iter().copied());
         cmd
     }
 
@@ -387,7 +397,13 @@ impl Server {
         // Not `wait_bound`, which wants the port held by the process itself:
         // serv13's and httpd-reuseport's parents leave it to their children.
         wait_until(&format!("{} listening on {port}", self.name), || {
-            assert!(proc.is_running(), "{}: {}", self.name, proc.stderr());
+            assert!(
+                proc.is_running(),
+                "{}: {}\nsockets on port {port} now:\n{}",
+                self.name,
+                proc.stderr(),
+                port_holders(port)
+            );
             port_in_state("tcp", port, "0A")
         });
         assert!(

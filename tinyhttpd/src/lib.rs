@@ -10,6 +10,7 @@
 //! | `execute_cgi` | [`cgi`]: [`cgi::run`] |
 //! | `accept_request` on a blocking socket | [`blocking::serve`] |
 //! | `accept_request` as a state machine on the event loop (models 3–5) | [`nonblocking::HttpConn`] |
+//! | `accept_request` as a protocol on the io_uring loop (`httpd-uring`) | [`completion::HttpUring`] |
 //! | `startup` | [`startup`] |
 //!
 //! # The holes, closed
@@ -53,6 +54,7 @@
 
 pub mod blocking;
 pub mod cgi;
+pub mod completion;
 pub mod nonblocking;
 pub mod request;
 pub mod response;

@@ -107,8 +107,8 @@ enum Next {
 }
 
 /// How much a refused connection is drained at most, and for how long.
-const DRAIN_BYTES: usize = 4 * 1024 * 1024;
-const DRAIN_TIME: Duration = Duration::from_secs(2);
+pub(crate) const DRAIN_BYTES: usize = 4 * 1024 * 1024;
+pub(crate) const DRAIN_TIME: Duration = Duration::from_secs(2);
 
 /// One client connection and its place in the protocol.
 pub struct HttpConn {

@@ -38,8 +38,8 @@ impl Model {
 }
 
 /// A file comes whole, byte for byte (a binary one too, which the
-/// original's `fgets` copy corrupts), with the original's headers, and a
-/// `Content-Length` in HTTP/1.1.
+/// original's `fgets` copy corrupts, and one sent in several pieces), with
+/// the original's headers, and a `Content-Length` in HTTP/1.1.
 pub fn files_come_whole(model: Model) {
     let server = model.start();
     let reply = server.get("/");
@@ -56,6 +56,10 @@ pub fn files_come_whole(model: Model) {
     }
     let reply = server.get("/data.bin");
     assert!(reply.body == binary_data(10_000), "data.bin differs");
+    // Larger than a piece of httpd-uring's file reads (unp::uring::FILE_PIECE).
+    add_big_file(&server.root, 200_000);
+    let reply = server.get("/big.bin");
+    assert!(reply.body == binary_data(200_000), "big.bin differs");
 }
 
 /// A directory, named with its slash or without, gets its `index.html`,
@@ -404,4 +408,5 @@ conformance! {
     pool: "httpd-pool", true, true;
     loops: "httpd-loops", true, true;
     reuseport: "httpd-reuseport", true, true;
+    uring: "httpd-uring", true, true;
 }

@@ -33,6 +33,14 @@ const EXP: &str = "http";
 /// The connection counts of every point.
 const CONNS: [usize; 2] = [10, 100];
 
+/// The shortest measured window of the CGI load, and its warm-up: at 100
+/// connections a server that forks a Perl program per request takes about
+/// a second to answer the first wave of them on one CPU, so the quick
+/// mode's one second ended with no request complete (lighttpd in the
+/// committed quick run).
+const CGI_MEASURE: Duration = Duration::from_secs(5);
+const CGI_WARMUP: Duration = Duration::from_secs(2);
+
 /// A load.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Load {
@@ -46,6 +54,18 @@ pub enum Load {
 }
 
 impl Load {
+    /// The measured window and the warm-up of a point of this load, in
+    /// whole seconds.
+    fn windows(self, cfg: &Config) -> (u64, u64) {
+        match self {
+            Load::Cgi => (
+                seconds(cfg.measure.max(CGI_MEASURE)),
+                seconds(cfg.warmup.max(CGI_WARMUP)),
+            ),
+            Load::KeepAlive | Load::Close => (seconds(cfg.measure), seconds(cfg.warmup)),
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Load::KeepAlive => "keep-alive",
@@ -139,6 +159,13 @@ pub const SUBJECTS: &[Subject] = &[
         tool: Tool::Wrk,
     },
     Subject {
+        name: "httpd-uring",
+        design: "io_uring: one ring (unp::uring)",
+        kind: Kind::Ours("httpd-uring"),
+        loads: ALL,
+        tool: Tool::Wrk,
+    },
+    Subject {
         name: "nginx",
         design: "nginx, one worker",
         kind: Kind::Nginx,
@@ -169,13 +196,14 @@ pub const SUBJECTS: &[Subject] = &[
 ];
 
 /// The models of ours that compete for "best" (HTTP/1.1, measured by wrk).
-const MODELS: [&str; 6] = [
+const MODELS: [&str; 7] = [
     "httpd-iterative",
     "httpd-threaded",
     "httpd-epoll",
     "httpd-pool",
     "httpd-loops",
     "httpd-reuseport",
+    "httpd-uring",
 ];
 
 /// The results subject of `name` under `load`.
@@ -468,7 +496,8 @@ impl super::Point for Point {
     }
 
     fn cost(&self, cfg: &Config) -> f64 {
-        (seconds(cfg.warmup) + seconds(cfg.measure)) as f64 + 0.5
+        let (measure, warmup) = self.load.windows(cfg);
+        (measure + warmup) as f64 + 0.5
     }
 
     fn run(&self, lab: &mut Lab) -> Result<()> {
@@ -477,10 +506,11 @@ impl super::Point for Point {
         let url = format!("http://127.0.0.1:{port}{}", self.load.path());
         // Warm the server (and the page cache) up, unmeasured.
         let (tool, load) = (self.subject.tool, self.load);
-        drive(lab, tool, load, &url, self.conns, seconds(lab.cfg.warmup))?;
+        let (measure, warmup) = load.windows(&lab.cfg);
+        drive(lab, tool, load, &url, self.conns, warmup)?;
         let pgid = running.server.pid();
         let cpu0 = group_cpu(pgid);
-        let report = drive(lab, tool, load, &url, self.conns, seconds(lab.cfg.measure))?;
+        let report = drive(lab, tool, load, &url, self.conns, measure)?;
         let cpu = group_cpu(pgid).saturating_sub(cpu0).as_secs_f64();
         drop(running);
         let (name, conns, r) = (self.subject(), self.conns as u64, self.repeat);
@@ -647,7 +677,9 @@ fn section(lab: &Lab) -> Section {
         "Each server serves Tinyhttpd's `htdocs/` on CPU {}; the load generator runs on CPU {}, \
          one thread, for {} s after {} s of warm-up, at {} connections. Loads: `/index.html` \
          ({page} bytes) kept alive; the same with `Connection: close`; `/color.cgi?color=red` \
-         (a Perl program forked and executed per request) kept alive. wrk measures every row \
+         (a Perl program forked and executed per request) kept alive, measured for {} s after \
+         {} s of warm-up (at least {} s and {} s: at 100 connections the first wave of CGI \
+         requests takes about a second to answer on one CPU). wrk measures every row \
          but those marked ab: the faithful `httpd` closes each response instead of sending its \
          length, which wrk counts as an error, so it and nginx beside it are measured with ab \
          (whose percentiles are whole milliseconds). Server CPU is its whole process group's \
@@ -658,6 +690,10 @@ fn section(lab: &Lab) -> Section {
         seconds(lab.cfg.measure),
         seconds(lab.cfg.warmup),
         CONNS.map(|c| c.to_string()).join(" and "),
+        Load::Cgi.windows(&lab.cfg).0,
+        Load::Cgi.windows(&lab.cfg).1,
+        CGI_MEASURE.as_secs(),
+        CGI_WARMUP.as_secs(),
     );
     let t = table(lab, &CONNS);
     if t.is_empty() {
