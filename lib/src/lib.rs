@@ -16,6 +16,7 @@
 //! | `connect_timeo`, `readable_timeo` (chapter 14) | [`timeo`] |
 //! | `write_fd`, `read_fd`, and a `sockaddr_un` (chapter 15) | [`unix`] |
 //! | `connect_nonb` (chapter 16) | [`nonb`] |
+//! | `mcast_join`, `mcast_leave`, `mcast_set_if`, `mcast_set_loop`, `mcast_set_ttl`, `mcast_get_*` (chapter 21) | [`mcast`] |
 //! | `gf_time`, `ctime` | [`time`] |
 //! | not in the book: a buffer lent to aio or io_uring (the model of Figure 6.5) | [`lent::LentBuf`] |
 //! | not in the book: libevent's idea, one event loop over select, poll and epoll, for every design | [`event`] |
@@ -29,6 +30,7 @@ pub mod echo;
 pub mod error;
 pub mod event;
 pub mod lent;
+pub mod mcast;
 pub mod netdb;
 pub mod nonb;
 pub mod readline;
