@@ -16,7 +16,9 @@
 //! | `connect_timeo`, `readable_timeo` (chapter 14) | [`timeo`] |
 //! | `write_fd`, `read_fd`, and a `sockaddr_un` (chapter 15) | [`unix`] |
 //! | `connect_nonb` (chapter 16) | [`nonb`] |
+//! | `get_ifi_info` (chapter 17) | [`ifi`] |
 //! | `mcast_join`, `mcast_leave`, `mcast_set_if`, `mcast_set_loop`, `mcast_set_ttl`, `mcast_get_*` (chapter 21) | [`mcast`] |
+//! | `rtt_init`, `rtt_ts`, `rtt_start`, `rtt_stop`, `rtt_timeout`, ... (chapter 22) | [`rtt`] |
 //! | `gf_time`, `ctime` | [`time`] |
 //! | not in the book: a buffer lent to aio or io_uring (the model of Figure 6.5) | [`lent::LentBuf`] |
 //! | not in the book: libevent's idea, one event loop over select, poll and epoll, for every design | [`event`] |
@@ -29,11 +31,13 @@ pub mod args;
 pub mod echo;
 pub mod error;
 pub mod event;
+pub mod ifi;
 pub mod lent;
 pub mod mcast;
 pub mod netdb;
 pub mod nonb;
 pub mod readline;
+pub mod rtt;
 pub mod signal;
 pub mod sock_ntop;
 pub mod tcp;

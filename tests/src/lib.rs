@@ -11,6 +11,8 @@
 //!   says whether a port is bound, [`port_bound_by`] whether by a process;
 //! - [`wait_for`] and [`wait_until`] poll a condition, bounded;
 //! - [`DelayProxy`] is a path with latency (chapter 16's long, fat pipe);
+//!   [`UdpRelay`] a UDP path that loses, duplicates and delays by a [`Plan`]
+//!   (chapter 22);
 //! - [`connect`], [`exchange`] and [`reset`] (`SO_LINGER` 0) on a TCP
 //!   connection, [`socket_queues`] and [`tcp_memory`] (either end of a
 //!   connection, as `ss -tm` sees it), [`binary_data`], [`udp_socket`] and
@@ -36,6 +38,7 @@ mod net;
 pub mod netlab;
 mod process;
 mod proxy;
+mod relay;
 pub mod reliability;
 mod root;
 
@@ -54,6 +57,7 @@ pub use process::{
     server, signal_pending, udp_server, Proc,
 };
 pub use proxy::DelayProxy;
+pub use relay::{Direction, Fate, Plan, Relayed, UdpRelay};
 pub use root::{skip_unless_root, REQUIRE_ROOT};
 
 /// How long any wait in a test may last before the test fails.
