@@ -20,12 +20,17 @@
 //! second join on an interface dies with `mcast_join error: Address already
 //! in use`); `get_ifi_info` sees every interface (the C's, on Linux, only
 //! the first `SIOCGIFCONF` entry: CATALOG-2 §0.2), and a group is joined
-//! only when `<IPaddress>` is one. The difference is computed in 32 bits
+//! only when `<IPaddress>` is one, and any other address than a group or a
+//! broadcast address of this host is refused (`ssntp: X is neither a
+//! multicast group nor a broadcast address of this host`, exit 1) where the
+//! C would wait for ever for packets that cannot come. The difference is computed in 32 bits
 //! and printed signed, as the C's (it wraps beyond about 35 minutes).
 
+use nix::net::if_::InterfaceFlags;
 use nix::sys::time::TimeValLike;
 use nix::time::{clock_gettime, ClockId};
 use socket2::{Domain, Socket};
+use std::net::Ipv4Addr;
 use unp::{ifi, mcast, udp, wrap, OrDie, MAXLINE};
 
 /// Seconds from 1900 (NTP's epoch) to 1970 (Unix's).
@@ -76,20 +81,34 @@ fn main() {
         port.to_string()
     };
     let (sockfd, mcastsa): (Socket, _) = udp::udp_client(Some(&args[0]), &serv);
-    let wild = udp::sock_set_wild(&mcastsa);
-    wrap::bind(&sockfd, &wild);
-
-    // Obtain the interface list and join the group on each multicast one.
-    let is_group = mcastsa.as_socket().is_some_and(|sa| sa.ip().is_multicast());
     let family = if mcastsa.is_ipv6() {
         Domain::IPV6
     } else {
         Domain::IPV4
     };
-    for ifi in ifi::get_ifi_info_or_die(family, true) {
-        let multicast = ifi
-            .flags
-            .contains(nix::net::if_::InterfaceFlags::IFF_MULTICAST);
+    let interfaces = ifi::get_ifi_info_or_die(family, true);
+    let ip = mcastsa.as_socket().map(|sa| sa.ip());
+    let is_group = ip.is_some_and(|ip| ip.is_multicast());
+    let is_broadcast = ip == Some(Ipv4Addr::BROADCAST.into())
+        || interfaces.iter().any(|ifi| {
+            ifi.brdaddr
+                .as_ref()
+                .and_then(|b| b.as_socket())
+                .map(|b| b.ip())
+                == ip
+        });
+    if !is_group && !is_broadcast {
+        unp::err_quit(format!(
+            "ssntp: {} is neither a multicast group nor a broadcast address of this host",
+            args[0]
+        ));
+    }
+    let wild = udp::sock_set_wild(&mcastsa);
+    wrap::bind(&sockfd, &wild); // bind the wildcard address
+
+    // Join the group on each multicast interface.
+    for ifi in interfaces {
+        let multicast = ifi.flags.contains(InterfaceFlags::IFF_MULTICAST);
         if multicast && is_group && !ifi.alias {
             mcast::mcast_join(&sockfd, &mcastsa, Some(&ifi.name), 0).or_die("mcast_join error");
             unp::outln!("joined {} on {}", unp::sock_ntop(&mcastsa), ifi.name);
