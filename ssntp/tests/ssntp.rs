@@ -31,7 +31,8 @@ fn difference(line: &str) -> i64 {
 
 /// chronyd on B with a configuration in a fresh temporary directory: it
 /// serves its own clock (`local stratum 8`) and sends a mode-5 packet every
-/// second to the subnet's broadcast address and to 224.0.1.1.
+/// second to the subnet's broadcast address (port 123) and to 224.0.1.1
+/// (port 1123: only a member of the group can get those).
 fn chronyd(b: &Host) -> (Proc, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("unp-ssntp-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -39,7 +40,7 @@ fn chronyd(b: &Host) -> (Proc, std::path::PathBuf) {
     std::fs::write(
         &conf,
         format!(
-            "local stratum 8\nallow\nbroadcast 1 10.0.1.255\nbroadcast 1 224.0.1.1\n\
+            "local stratum 8\nallow\nbroadcast 1 10.0.1.255\nbroadcast 1 224.0.1.1 1123\n\
              cmdport 0\npidfile {}\n",
             dir.join("chronyd.pid").display()
         ),
@@ -51,7 +52,8 @@ fn chronyd(b: &Host) -> (Proc, std::path::PathBuf) {
 }
 
 /// Broadcast NTP to 10.0.1.255 reaches ssntp on A; multicast NTP to
-/// 224.0.1.1 reaches ssntp on C, which joined the group on eth0. Both see
+/// 224.0.1.1 (on another port, so that C gets no broadcast) reaches ssntp
+/// on C, which joined the group on eth0. Both see
 /// chrony's version 4, mode 5 (broadcast), stratum 8, and a clock
 /// difference under a second (one clock, shared by the namespaces).
 #[test]
@@ -69,10 +71,10 @@ fn listens_to_chrony() {
     let lab = Netlab::start();
     let (a, b, c) = (lab.host("A"), lab.host("B"), lab.host("C"));
     let mut by_broadcast = a.spawn("ssntp", &["10.0.1.255"]);
-    let mut by_multicast = c.spawn("ssntp", &["224.0.1.1"]);
+    let mut by_multicast = c.spawn("ssntp", &["224.0.1.1", "1123"]);
     assert_eq!(
         by_multicast.next_line(TIMEOUT).unwrap().as_deref(),
-        Some("joined 224.0.1.1:123 on eth0")
+        Some("joined 224.0.1.1:1123 on eth0")
     );
     let (_chronyd, dir) = chronyd(b);
     for ssntp in [&mut by_broadcast, &mut by_multicast] {
