@@ -29,20 +29,29 @@ fn difference(line: &str) -> i64 {
         .unwrap_or_else(|| panic!("not a clock difference: {line}"))
 }
 
+/// A directory removed on drop, even when the test fails.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// chronyd on B with a configuration in a fresh temporary directory: it
 /// serves its own clock (`local stratum 8`) and sends a mode-5 packet every
 /// second to the subnet's broadcast address (port 123) and to 224.0.1.1
 /// (port 1123: only a member of the group can get those).
-fn chronyd(b: &Host) -> (Proc, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!("unp-ssntp-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let conf = dir.join("chrony.conf");
+fn chronyd(b: &Host) -> (Proc, TempDir) {
+    let dir = TempDir(std::env::temp_dir().join(format!("unp-ssntp-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    let conf = dir.0.join("chrony.conf");
     std::fs::write(
         &conf,
         format!(
             "local stratum 8\nallow\nbroadcast 1 10.0.1.255\nbroadcast 1 224.0.1.1 1123\n\
              cmdport 0\npidfile {}\n",
-            dir.join("chronyd.pid").display()
+            dir.0.join("chronyd.pid").display()
         ),
     )
     .unwrap();
@@ -76,7 +85,7 @@ fn listens_to_chrony() {
         by_multicast.next_line(TIMEOUT).unwrap().as_deref(),
         Some("joined 224.0.1.1:1123 on eth0")
     );
-    let (_chronyd, dir) = chronyd(b);
+    let (_chronyd, _dir) = chronyd(b);
     for ssntp in [&mut by_broadcast, &mut by_multicast] {
         let report = next_report(ssntp);
         assert!(
@@ -85,7 +94,6 @@ fn listens_to_chrony() {
         );
         assert!(difference(&report).abs() < 1_000_000, "{report}");
     }
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// A packet too short, a client's packet (mode 3), and a server's whose
