@@ -18,6 +18,7 @@
 //! | `write_fd`, `read_fd`, and a `sockaddr_un` (chapter 15) | [`unix`] |
 //! | `connect_nonb` (chapter 16) | [`nonb`] |
 //! | `get_ifi_info` (chapter 17) | [`ifi`] |
+//! | `mcast_join`, `mcast_leave`, `mcast_set_if`, `mcast_set_loop`, `mcast_set_ttl`, `mcast_get_*` (chapter 21) | [`mcast`] |
 //! | `rtt_init`, `rtt_ts`, `rtt_start`, `rtt_stop`, `rtt_timeout`, ... (chapter 22) | [`rtt`] |
 //! | `gf_time`, `ctime` | [`time`] |
 //! | `in_cksum` (chapter 28), and the UDP checksum of chapter 29 | [`cksum`] |
@@ -37,6 +38,7 @@ pub mod error;
 pub mod event;
 pub mod ifi;
 pub mod lent;
+pub mod mcast;
 pub mod netdb;
 pub mod nonb;
 pub mod raw;
