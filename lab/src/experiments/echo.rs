@@ -620,7 +620,10 @@ fn profile(lab: &Lab, conns: u64) -> Option<String> {
                      any interface must do: *send* ({} µs: `tcp_sendmsg`, which on loopback also \
                      delivers the bytes into the generator's socket and wakes it, on this CPU) and \
                      *recv* ({} µs); what io_uring can remove is the *wait call* and *syscall entry* \
-                     of {epoll} ({} µs together), less than the gap.",
+                     of {epoll} ({} µs together), and its own *wait call* (everything in \
+                     `io_uring_enter` outside `tcp_sendmsg` and `tcp_recvmsg`: preparing each \
+                     request, picking a provided buffer, re-arming the multishot recv, running the \
+                     deferred task work, posting each completion) costs {} µs itself.",
                     micros(needed),
                     micros(u - needed),
                     send.map_or("–".into(), micros),
@@ -629,6 +632,7 @@ fn profile(lab: &Lab, conns: u64) -> Option<String> {
                         per_rt(epoll, "prof_wait_share").unwrap_or(0.0)
                             + per_rt(epoll, "prof_entry_share").unwrap_or(0.0)
                     ),
+                    per_rt(uring, "prof_wait_share").map_or("–".into(), micros),
                 );
             }
         }
