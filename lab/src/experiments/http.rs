@@ -863,6 +863,19 @@ mod tests {
     }
 
     #[test]
+    fn the_cgi_load_gets_a_window_long_enough_for_its_first_wave() {
+        let quick = Config::quick();
+        assert_eq!(
+            Load::KeepAlive.windows(&quick),
+            (seconds(quick.measure), seconds(quick.warmup))
+        );
+        let (measure, warmup) = Load::Cgi.windows(&quick);
+        assert!(measure >= CGI_MEASURE.as_secs() && warmup >= CGI_WARMUP.as_secs());
+        let full = Config::full();
+        assert!(Load::Cgi.windows(&full).0 >= seconds(full.measure));
+    }
+
+    #[test]
     fn wrk_report_is_read() {
         let out = "Running 1s test @ http://127.0.0.1:1/index.html\n  1 threads and 10 connections\n\
                    \x20 Latency Distribution\n     50%  812.00us\n     75%    1.00ms\n     90%    1.20ms\n\
