@@ -95,7 +95,10 @@ echo "--- daytimetcpcli"; daytimetcpcli 127.0.0.1
 echo "--- daytimetcpcliv6"; daytimetcpcliv6 ::1
 echo "--- names-daytimetcpcli"; names-daytimetcpcli 127.0.0.1 daytime
 echo "--- names-daytimetcpcli v6"; names-daytimetcpcli ::1 daytime
-echo "--- daytimeudpcli1"; daytimeudpcli1 127.0.0.1 daytime
+# inetd answers no datagram from 127/8 (it takes it for spoofed): the UDP
+# client talks from an address of its own.
+ip addr add 10.9.9.9/32 dev lo
+echo "--- daytimeudpcli1"; daytimeudpcli1 10.9.9.9 daytime
 "#;
     let text = run(script, &[("INETD_CONF", conf.as_os_str())]);
     let _ = std::fs::remove_dir_all(&dir);
@@ -105,7 +108,7 @@ echo "--- daytimeudpcli1"; daytimeudpcli1 127.0.0.1 daytime
         ("daytimetcpcliv6", "<time>"),
         ("names-daytimetcpcli", "connected to 127.0.0.1\n<time>"),
         ("names-daytimetcpcli v6", "connected to ::1\n<time>"),
-        ("daytimeudpcli1", "sending to 127.0.0.1\n<time>"),
+        ("daytimeudpcli1", "sending to 10.9.9.9\n<time>"),
     ];
     let expected: Vec<(String, String)> = expected
         .iter()
@@ -129,35 +132,76 @@ fn the_books_c_programs_and_ours_interoperate() {
     if skip_unless_root("unshare, the book's port 13") {
         return;
     }
-    // Each pair: a server (C or ours), then the C client and ours against it.
-    let script = r#"
-pair() {  # pair <label> <server...> -- <proto> <C client> <our client> <args...>
-    local label=$1; shift
-    local server=()
-    while [ "$1" != -- ]; do server+=("$1"); shift; done; shift
-    local proto=$1 cclient=$2 ours=$3; shift 3
-    "${server[@]}" >/dev/null &
-    local pid=$!
-    if [ "$proto" = tcp ]; then wait_listen 13; else wait_udp 13; fi
-    echo "--- $label: C client"; "$C/$cclient" "$@"
-    echo "--- $label: our client"; "$ours" "$@"
-    kill "$pid"; wait "$pid" 2>/dev/null || true
-}
-pair "C intro/daytimetcpsrv" "$C/intro/daytimetcpsrv" -- tcp intro/daytimetcpcli daytimetcpcli 127.0.0.1
-pair "our daytimetcpsrv" daytimetcpsrv -- tcp intro/daytimetcpcli daytimetcpcli 127.0.0.1
-pair "C names/daytimetcpsrv1" "$C/names/daytimetcpsrv1" daytime -- tcp names/daytimetcpcli names-daytimetcpcli 127.0.0.1 daytime
-pair "our names-daytimetcpsrv1" names-daytimetcpsrv1 daytime -- tcp names/daytimetcpcli names-daytimetcpcli 127.0.0.1 daytime
-pair "C names/daytimeudpsrv2" "$C/names/daytimeudpsrv2" daytime -- udp names/daytimeudpcli1 daytimeudpcli1 127.0.0.1 daytime
-pair "our daytimeudpsrv2" daytimeudpsrv2 daytime -- udp names/daytimeudpcli1 daytimeudpcli1 127.0.0.1 daytime
-"#;
-    let text = run(script, &[("C", c.as_os_str())]);
-    let got = sections(&text);
-    assert_eq!(got.len(), 12, "{text}");
-    for pair in got.chunks(2) {
-        let [(c_label, c_out), (our_label, our_out)] = pair else {
-            unreachable!()
+    // Each pair in a namespace of its own: the book's servers set no
+    // SO_REUSEADDR, and the TIME_WAIT of one pair's connections would keep
+    // the next server from binding port 13.
+    let c_dir = c.display().to_string();
+    let pairs: [(&str, String, &str, &str, &str, &str); 6] = [
+        (
+            "tcp",
+            format!("{c_dir}/intro/daytimetcpsrv"),
+            "intro/daytimetcpcli",
+            "daytimetcpcli",
+            "127.0.0.1",
+            "",
+        ),
+        (
+            "tcp",
+            "daytimetcpsrv".into(),
+            "intro/daytimetcpcli",
+            "daytimetcpcli",
+            "127.0.0.1",
+            "",
+        ),
+        (
+            "tcp",
+            format!("{c_dir}/names/daytimetcpsrv1 daytime"),
+            "names/daytimetcpcli",
+            "names-daytimetcpcli",
+            "127.0.0.1",
+            "daytime",
+        ),
+        (
+            "tcp",
+            "names-daytimetcpsrv1 daytime".into(),
+            "names/daytimetcpcli",
+            "names-daytimetcpcli",
+            "127.0.0.1",
+            "daytime",
+        ),
+        (
+            "udp",
+            format!("{c_dir}/names/daytimeudpsrv2 daytime"),
+            "names/daytimeudpcli1",
+            "daytimeudpcli1",
+            "127.0.0.1",
+            "daytime",
+        ),
+        (
+            "udp",
+            "daytimeudpsrv2 daytime".into(),
+            "names/daytimeudpcli1",
+            "daytimeudpcli1",
+            "127.0.0.1",
+            "daytime",
+        ),
+    ];
+    for (proto, server, c_client, our_client, host, service) in pairs {
+        let script = format!(
+            r#"
+{server} >/dev/null &
+wait_{wait} 13
+echo "--- C {c_client}"; "$C/{c_client}" {host} {service}
+echo "--- our {our_client}"; {our_client} {host} {service}
+"#,
+            wait = if proto == "tcp" { "listen" } else { "udp" },
+        );
+        let text = run(&script, &[("C", c.as_os_str())]);
+        let got = sections(&text);
+        let [(_, c_out), (_, our_out)] = &got[..] else {
+            panic!("{server}: {text}");
         };
-        assert!(c_out.contains("<time>"), "{c_label}: {c_out:?}");
-        assert_eq!(c_out, our_out, "{c_label} / {our_label}");
+        assert!(c_out.contains("<time>"), "{server}: {text}");
+        assert_eq!(c_out, our_out, "{server}: the C client, then ours");
     }
 }
