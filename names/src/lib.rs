@@ -35,9 +35,11 @@
 //!   branch is dead code in the C) look up both families. The `hostent`
 //!   programs, whose lesson is the IPv4 `hostent`, ask for `AF_INET` only.
 //! - **Names come from `/etc/hosts` and `/etc/services`** (glibc's
-//!   `files` source in `/etc/nsswitch.conf`): the tests need no DNS. They
-//!   make their own `/etc/hosts` (`::1 localhost`, which Debian has and
-//!   some containers lack) and `/etc/services` in a private mount and
-//!   network namespace when they need a name.
+//!   `files` source in `/etc/nsswitch.conf`): the tests need no DNS.
+//!   Without root they use only literals, port numbers and `localhost`;
+//!   as root they make their own `/etc/hosts` (with `ip6-localhost` for
+//!   `::1`, which Debian has and some containers lack), `/etc/services`,
+//!   `/etc/networks` and a files-only `/etc/nsswitch.conf` in a private
+//!   mount, network and UTS namespace.
 //! - Programs whose C name another directory already uses are prefixed with
 //!   `names-` (intro's `daytimetcpcli` and `daytimetcpsrv1` came first).
