@@ -32,8 +32,9 @@
 //! answer, D (behind the router) never hears it. They show the race
 //! without timing luck: the client is held (`SIGSTOP`) while it writes a
 //! reply to a full stdout pipe, the alarm fires meanwhile, then the pipe is
-//! drained and the client resumed: 01, 02 and 03 block for ever in
-//! `recvfrom`, 04, 05 and 06 end their wait.
+//! drained and the client resumed: 01 and 03 block for ever in
+//! `recvfrom`, 04, 05 and 06 end their wait. 02 needs no help: the reply
+//! comes before its one-second alarm, which then fires in the sleep.
 
 use socket2::{Domain, SockAddr, Socket, Type};
 use std::io::{self, StdinLock, Write};

@@ -6,10 +6,13 @@
 //! socket this test binds and reads, the syslog daemon of the namespace,
 //! and every process, daemons included, dies with the namespace.
 
+use std::io::Read;
 use std::os::unix::net::UnixDatagram;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use unp_tests::{assert_usage, bin, in_netns, skip_unless_root, TIMEOUT};
+use unp::daemon::FOREGROUND;
+use unp_tests::{assert_usage, bin, connect, free_port, in_netns, skip_unless_root, Proc, TIMEOUT};
 
 /// A private `/dev` for the namespace: `null`, a pseudo-terminal instance
 /// (for `script`), and `log`, the test's socket bound over it.
@@ -246,4 +249,28 @@ fn bad_arguments_are_refused_before_daemonizing() {
         ),
         ("inetd-daytimetcpsrv3", &["13"], "usage: daytimetcpsrv3"),
     ]);
+}
+
+/// `UNP_FOREGROUND`: `daemon_init` does all but the forks and `setsid`, so
+/// the server stays the process its parent started (a supervisor's, or the
+/// reliability suite's), still with its working directory `/`,
+/// descriptors 0-2 on `/dev/null` and `SIGHUP` ignored; it serves. No root
+/// needed (its log lines go to the system's `/dev/log`, if there is one).
+#[test]
+fn daytimetcpsrv2_in_the_foreground_stays_the_started_process() {
+    let port = free_port();
+    let mut cmd = Command::new(bin("inetd-daytimetcpsrv2"));
+    cmd.arg(port.to_string()).env(FOREGROUND, "1");
+    let mut srv2 = Proc::spawn_cmd(&mut cmd);
+    srv2.wait_bound("tcp", port, "0A");
+    let pid = srv2.pid();
+    let link = |what: &str| std::fs::read_link(format!("/proc/{pid}/{what}")).expect(what);
+    assert_eq!(link("cwd"), Path::new("/"));
+    for fd in 0..3 {
+        assert_eq!(link(&format!("fd/{fd}")), Path::new("/dev/null"));
+    }
+    let mut time = String::new();
+    connect(port).read_to_string(&mut time).expect("the time");
+    assert!(time.len() == 26 && time.ends_with("\r\n"), "{time:?}");
+    assert!(srv2.is_running());
 }

@@ -76,15 +76,18 @@ pub const FOREGROUND: &str = "UNP_FOREGROUND";
 /// 8. [`openlog(3)`](https://man7.org/linux/man-pages/man3/openlog.3.html)
 ///    with `LOG_PID`.
 ///
-/// Returns an error if a `fork` or `setsid` fails (the C returns -1).
+/// Returns an error if a `fork` or `setsid` fails (the C returns -1), and
+/// also if `chdir`, `close_range` or opening `/dev/null` does (the C
+/// ignores those).
 pub fn daemon_init(pname: &str, facility: libc::c_int) -> io::Result<()> {
-    if std::env::var_os(FOREGROUND).is_none() {
+    let detach = std::env::var_os(FOREGROUND).is_none();
+    if detach {
         fork_and_parent_exits()?;
         setsid()?;
-        signal(Signal::SIGHUP, SigHandler::SigIgn);
+    }
+    signal(Signal::SIGHUP, SigHandler::SigIgn);
+    if detach {
         fork_and_parent_exits()?;
-    } else {
-        signal(Signal::SIGHUP, SigHandler::SigIgn);
     }
 
     DAEMON_PROC.store(true, Ordering::Relaxed);

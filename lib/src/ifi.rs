@@ -1,4 +1,4 @@
-//! `get_ifi_info` (`lib/get_ifi_info.c`, `lib/unpifi.h`, Figures 17.6–17.9):
+//! `get_ifi_info` (`lib/get_ifi_info.c`, `lib/unpifi.h`, §17.6):
 //! the list of the host's interfaces and their addresses, built from the
 //! socket ioctls of chapter 17.
 //!

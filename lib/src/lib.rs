@@ -10,14 +10,15 @@
 //! | `sock_ntop`, `sock_ntop_host` | [`sock_ntop()`], [`sock_ntop_host`] |
 //! | the server's `sockaddr_in` of the IPv4 clients (Figures 1.5, 5.4, 8.7) | [`servaddr_v4`] |
 //! | the echo clients' command line (Figure 5.4), `Accept` of the single-process servers (Figure 6.22), and a listening socket for the servers not in the book | [`tcp`]: [`tcp::tcpcli_args`], [`tcp::accept_unless_out_of_fds`], [`tcp::listen_any`] |
-//! | `tcp_connect`, `tcp_listen`, `host_serv` | [`tcp_connect`], [`tcp_listen`], [`host_serv`] over [`getaddrinfo`] |
+//! | `tcp_connect`, `tcp_listen`, `host_serv`, `my_addrs`; `getnameinfo`, `getservbyname`, `getnetbyname`, and `gethostbyname` as `getaddrinfo` (chapter 11) | [`tcp_connect`], [`tcp_listen`], [`host_serv`] over [`getaddrinfo`]; [`netdb`] |
 //! | `daemon_init`, `daemon_inetd`, and `daemon_proc` sending the err_* functions to syslog (chapter 13) | [`daemon`] |
 //! | `signal` (`signal.c`), `sig_chld` | [`signal()`](signal::signal), [`signal::sig_chld_waitpid`] |
-//! | `dg_cli`, `dg_echo`, `udp_client`, `udp_connect`, `recvfrom_flags`, `sock_set_port` | [`udp`] |
+//! | `dg_cli`, `dg_echo`, `udp_client`, `udp_connect`, `udp_server`, `recvfrom_flags`, `sock_set_port`, `sock_set_addr` | [`udp`] |
 //! | `connect_timeo`, `readable_timeo` (chapter 14) | [`timeo`] |
 //! | `write_fd`, `read_fd`, and a `sockaddr_un` (chapter 15) | [`unix`] |
 //! | `connect_nonb` (chapter 16) | [`nonb`] |
 //! | `get_ifi_info` (chapter 17) | [`ifi`] |
+//! | `mcast_join`, `mcast_leave`, `mcast_set_if`, `mcast_set_loop`, `mcast_set_ttl`, `mcast_get_*` (chapter 21) | [`mcast`] |
 //! | `rtt_init`, `rtt_ts`, `rtt_start`, `rtt_stop`, `rtt_timeout`, ... (chapter 22) | [`rtt`] |
 //! | `gf_time`, `ctime` | [`time`] |
 //! | `in_cksum` (chapter 28), and the UDP checksum of chapter 29 | [`cksum`] |
@@ -37,6 +38,7 @@ pub mod error;
 pub mod event;
 pub mod ifi;
 pub mod lent;
+pub mod mcast;
 pub mod netdb;
 pub mod nonb;
 pub mod raw;

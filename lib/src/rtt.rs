@@ -1,5 +1,5 @@
-//! The RTT estimator of chapter 22 (`lib/rtt.c`, `lib/unprtt.h`, Figures
-//! 22.10–22.14): Jacobson's smoothed round-trip time and mean deviation,
+//! The RTT estimator of chapter 22 (`lib/rtt.c`, `lib/unprtt.h`, §22.5,
+//! Figures 22.9–22.13): Jacobson's smoothed round-trip time and mean deviation,
 //! the retransmission timeout (RTO) they give, clamped to
 //! [`RTT_RXTMIN`]..[`RTT_RXTMAX`] seconds, and exponential backoff up to
 //! [`RTT_MAXNREXMT`] retransmissions.

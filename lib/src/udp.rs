@@ -1,8 +1,9 @@
 //! The book's UDP helpers: the socket and bind of the UDP servers (Figure
 //! 8.3), `dg_cli` and `dg_echo` (`lib/dg_cli.c`,
 //! `lib/dg_echo.c`, Figures 8.8 and 8.4), `udp_client` and `udp_connect`
-//! (`lib/udp_client.c`, `lib/udp_connect.c`, §11.14), `sock_get_port`,
-//! `sock_set_port` and `sock_set_wild` (`lib/sock_*.c`, §3.8), and
+//! (`lib/udp_client.c`, `lib/udp_connect.c`, §11.14), `udp_server`
+//! (`lib/udp_server.c`, Figure 11.18), `sock_get_port`,
+//! `sock_set_port`, `sock_set_addr` and `sock_set_wild` (`lib/sock_*.c`, §3.8), and
 //! `recvfrom_flags` (`advio/recvfromflags.c`, §22.2).
 //!
 //! A datagram is bytes, not a C string: where the C ends what it prints at
@@ -14,11 +15,11 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::ffi::OsStrExt;
 
-use nix::sys::socket::{self, ControlMessageOwned, MsgFlags, SockaddrStorage};
+use nix::sys::socket::{self, ControlMessageOwned, MsgFlags, SockaddrLike, SockaddrStorage};
 use socket2::{SockAddr, Socket};
 
 use crate::error::{err_quit, err_sys, OrDie};
-use crate::netdb::{first_socket, getaddrinfo, host_or_null, AddrInfo, Hints};
+use crate::netdb::{bound_socket, first_socket, getaddrinfo, host_or_null, AddrInfo, Hints};
 use crate::readline::fgets;
 use crate::MAXLINE;
 
@@ -34,10 +35,31 @@ pub fn recvfrom(sock: impl AsFd, buf: &mut [u8]) -> io::Result<(usize, SockAddr)
     ))
 }
 
-/// An internet or Unix-domain address as nix returns it (from `recvmsg`,
-/// `getifaddrs`), as the `SockAddr` the rest of the workspace uses; `None`
+/// An internet, Unix-domain or link-layer (`AF_PACKET`, what
+/// [`getifaddrs(3)`](https://man7.org/linux/man-pages/man3/getifaddrs.3.html)
+/// gives for each interface in place of BSD's `AF_LINK`) address as nix
+/// returns it (from `recvmsg`, `getifaddrs`), as the `SockAddr` the rest of
+/// the workspace uses and [`sock_ntop`](crate::sock_ntop()) prints; `None`
 /// for any other family.
 pub fn to_sockaddr(addr: &SockaddrStorage) -> Option<SockAddr> {
+    if let Some(link) = addr.as_link_addr() {
+        let len = link.len() as usize;
+        // SAFETY: `link` is a sockaddr_ll of `len` bytes, no larger than the
+        // sockaddr_storage that try_init provides.
+        let ((), sa) = unsafe {
+            SockAddr::try_init(|storage, storage_len| {
+                std::ptr::copy_nonoverlapping(
+                    link.as_ptr().cast::<u8>(),
+                    storage.cast::<u8>(),
+                    len,
+                );
+                *storage_len = len as libc::socklen_t;
+                Ok(())
+            })
+        }
+        .ok()?;
+        return Some(sa);
+    }
     if let Some(unix) = addr.as_unix_addr() {
         let sun_path = match (unix.path(), unix.as_abstract()) {
             (Some(path), _) => path.as_os_str().as_bytes().to_vec(),
@@ -145,6 +167,28 @@ pub fn udp_connect(host: &str, serv: &str) -> Socket {
         .unwrap_or_else(|err| err_sys(&err, format!("udp_connect error for {host}, {serv}")))
 }
 
+/// The book's `udp_server` (Figure 11.18): look up `host` (None: the
+/// wildcard) and `serv` with `AI_PASSIVE` for a datagram socket with
+/// [`getaddrinfo(3)`](https://man7.org/linux/man-pages/man3/getaddrinfo.3.html)
+/// and return a socket bound, with
+/// [`bind(2)`](https://man7.org/linux/man-pages/man2/bind.2.html), to the
+/// first address that binds. No `SO_REUSEADDR`, as in the C. As with
+/// `tcp_listen`, no host gives glibc's first answer, `0.0.0.0`: an IPv4
+/// server. Dies with `udp_server error for H, S: ...`.
+pub fn udp_server(host: Option<&str>, serv: &str) -> Socket {
+    udp_server_with(host, serv, |_| Ok(()))
+}
+
+/// [`udp_server`] with more socket options set before `bind`:
+/// `names/udp_server_reuseaddr.c` sets `SO_REUSEADDR` there.
+pub fn udp_server_with(
+    host: Option<&str>,
+    serv: &str,
+    before_bind: impl Fn(&Socket) -> io::Result<()>,
+) -> Socket {
+    bound_socket("udp_server", host, serv, libc::SOCK_DGRAM, before_bind)
+}
+
 /// The port of an IPv4 or IPv6 address, the book's `sock_get_port`; `None`
 /// for any other family (the C returns -1). The C returns the port in
 /// network byte order; this one, like every port in Rust, in host order.
@@ -162,6 +206,25 @@ pub fn sock_set_port(addr: &SockAddr, port: u16) -> SockAddr {
             sa.into()
         }
         None => addr.clone(),
+    }
+}
+
+/// `addr` with its IP address replaced by `ip` of the same family, the
+/// book's `sock_set_addr` (`lib/sock_set_addr.c`, which copies an
+/// `in_addr` or `in6_addr` into the structure; this returns a new address).
+/// An address of another family, or an `ip` of the other family, is
+/// returned unchanged.
+pub fn sock_set_addr(addr: &SockAddr, ip: IpAddr) -> SockAddr {
+    match (addr.as_socket(), ip) {
+        (Some(SocketAddr::V4(mut sa)), IpAddr::V4(v4)) => {
+            sa.set_ip(v4);
+            sa.into()
+        }
+        (Some(SocketAddr::V6(mut sa)), IpAddr::V6(v6)) => {
+            sa.set_ip(v6);
+            sa.into()
+        }
+        _ => addr.clone(),
     }
 }
 

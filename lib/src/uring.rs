@@ -1,6 +1,7 @@
-//! The io_uring loop of the workspace (uringserv02, serv14): a TCP server
-//! on the modern interface, protocol-agnostic. A [`Connection`] says what
-//! to do with the bytes that arrive; this loop does every operation.
+//! The io_uring loop of the workspace (uringserv02, serv14, httpd-uring):
+//! a TCP server on the modern interface, protocol-agnostic. A
+//! [`Connection`] says what to do with the bytes that arrive; this loop
+//! does every operation.
 //!
 //! What it uses, and why:
 //! - **multishot accept** (`IORING_ACCEPT_MULTISHOT`): one request accepts

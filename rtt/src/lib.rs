@@ -1,6 +1,6 @@
 //! Chapter 22 (`rtt/`): adding reliability to a UDP application.
 //!
-//! [`DgSendRecv::dg_send_recv`] (`rtt/dg_send_recv.c`, Figures 22.6–22.8)
+//! [`DgSendRecv::dg_send_recv`] (`rtt/dg_send_recv.c`, §22.5, Figures 22.7–22.8)
 //! sends a request with a header of a sequence number and a timestamp,
 //! waits for the reply that carries the same sequence number (a reply to
 //! an earlier request, late or duplicated, is read and dropped), and
@@ -8,7 +8,8 @@
 //! [`RTT_MAXNREXMT`] retransmissions; the RTT estimator of
 //! [`unp::rtt`] (`lib/rtt.c`) learns from each reply the round-trip time of
 //! the transmission it answers, from the timestamp the server echoes.
-//! [`dg_cli`] (`rtt/dg_cli.c`) is Figure 8.8's client loop on top of it.
+//! [`dg_cli`] (`rtt/dg_cli.c`, Figure 22.6) is Figure 8.8's client loop on
+//! top of it.
 //!
 //! **The timeout.** The C arms `alarm(rtt_start())` after each send, and
 //! its `SIGALRM` handler `siglongjmp`s back to the retransmission. Here

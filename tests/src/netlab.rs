@@ -46,7 +46,10 @@ use nix::sched::{setns, unshare, CloneFlags};
 
 use crate::{bin, wait_for, Proc, TIMEOUT};
 
-/// A network: the segments (subnets) and which host is on each.
+/// A network: the segments (subnets) and which host is on each. Routes
+/// are only the connected ones and each non-router's default route through
+/// its first segment's router: a host two routers away (a chain R1-R2)
+/// would need static routes on the routers, which [`Host::sh`] can add.
 pub struct Topology {
     /// The subnets; a host's interfaces are `eth0`, `eth1`... in the order
     /// of the segments it is on.

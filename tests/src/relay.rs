@@ -1,12 +1,13 @@
 //! An unreliable UDP path for chapter 22's tests: a relay between a client
-//! and a UDP server that drops, duplicates or holds back datagrams as a
-//! [`Plan`] says, never by chance.
+//! and a UDP server that drops, duplicates, delays or holds back datagrams
+//! as a [`Plan`] says, never by chance.
 //!
 //! The client sends to [`UdpRelay::addr`]; the relay forwards each request
 //! to the server from a socket of its own, and each reply back to the
 //! client. Requests and replies are numbered from 1 in the order the relay
 //! receives them, and the plan gives each number its [`Fate`]. A datagram
-//! held back ([`Fate::Hold`]) is delivered when the next request comes in,
+//! delayed ([`Fate::Delay`]) goes on once its delay has passed; one held
+//! back ([`Fate::Hold`]) is delivered when the next request comes in,
 //! just before that request is handled: late by however long the client
 //! waited before sending again, which for a client that retransmits is
 //! past its retransmission timeout (a loopback echo reaches the relay long
@@ -21,7 +22,7 @@ use std::os::fd::AsFd;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 
@@ -36,6 +37,8 @@ pub enum Fate {
     Duplicate,
     /// Forwarded when the next request arrives, before it.
     Hold,
+    /// Forwarded after this long.
+    Delay(Duration),
 }
 
 /// Which way a datagram went.
@@ -47,14 +50,26 @@ pub enum Direction {
     Reply,
 }
 
-/// The fate of each datagram, by direction and number (from 1); every
-/// datagram the plan does not name passes, unless
-/// [`drop_every_request`](Plan::drop_every_request).
-#[derive(Clone, Debug, Default)]
+/// The fate of each datagram, by direction and number (from 1); a
+/// datagram the plan does not name meets its direction's default fate
+/// ([`every`](Plan::every)), [`Fate::Pass`] unless said otherwise.
+#[derive(Clone, Debug)]
 pub struct Plan {
     requests: BTreeMap<usize, Fate>,
     replies: BTreeMap<usize, Fate>,
-    drop_requests: bool,
+    every_request: Fate,
+    every_reply: Fate,
+}
+
+impl Default for Plan {
+    fn default() -> Plan {
+        Plan {
+            requests: BTreeMap::new(),
+            replies: BTreeMap::new(),
+            every_request: Fate::Pass,
+            every_reply: Fate::Pass,
+        }
+    }
 }
 
 impl Plan {
@@ -75,18 +90,22 @@ impl Plan {
         self
     }
 
-    /// No request ever reaches the server: a server that is down.
-    pub fn drop_every_request(mut self) -> Plan {
-        self.drop_requests = true;
+    /// Every datagram of `direction` the plan does not name meets `fate`
+    /// (`every(Direction::Request, Fate::Drop)`: a server that is down).
+    pub fn every(mut self, direction: Direction, fate: Fate) -> Plan {
+        match direction {
+            Direction::Request => self.every_request = fate,
+            Direction::Reply => self.every_reply = fate,
+        }
         self
     }
 
     fn fate(&self, direction: Direction, nth: usize) -> Fate {
-        match direction {
-            Direction::Request if self.drop_requests => Fate::Drop,
-            Direction::Request => self.requests.get(&nth).copied().unwrap_or(Fate::Pass),
-            Direction::Reply => self.replies.get(&nth).copied().unwrap_or(Fate::Pass),
-        }
+        let (named, every) = match direction {
+            Direction::Request => (&self.requests, self.every_request),
+            Direction::Reply => (&self.replies, self.every_reply),
+        };
+        named.get(&nth).copied().unwrap_or(every)
     }
 }
 
@@ -130,6 +149,7 @@ impl UdpRelay {
             client: None,
             plan,
             held: Vec::new(),
+            delayed: Vec::new(),
             log: Arc::clone(&log),
         };
         let stopped = Arc::clone(&stop);
@@ -171,13 +191,14 @@ impl Drop for UdpRelay {
 }
 
 /// The relay's thread: its two sockets, the client's address (from its
-/// first request), and the datagrams held back.
+/// first request), and the datagrams held back or delayed.
 struct Path {
     client_side: UdpSocket,
     server_side: UdpSocket,
     client: Option<SocketAddr>,
     plan: Plan,
     held: Vec<(Direction, Vec<u8>)>,
+    delayed: Vec<(Instant, Direction, Vec<u8>)>,
     log: Arc<Mutex<Vec<Relayed>>>,
 }
 
@@ -190,12 +211,22 @@ impl Path {
                 PollFd::new(self.client_side.as_fd(), PollFlags::POLLIN),
                 PollFd::new(self.server_side.as_fd(), PollFlags::POLLIN),
             ];
-            // Wake up now and then to see whether the relay was dropped.
-            if poll(&mut fds, PollTimeout::from(50u16)).unwrap_or(0) == 0 {
-                continue;
-            }
-            let request_ready = fds[0].any().unwrap_or(false);
-            let reply_ready = fds[1].any().unwrap_or(false);
+            // Wake up for the next delayed datagram, and now and then to
+            // see whether the relay was dropped.
+            let now = Instant::now();
+            let next_due = self
+                .delayed
+                .iter()
+                .map(|(due, ..)| due.saturating_duration_since(now));
+            let wait = next_due
+                .min()
+                .unwrap_or(Duration::MAX)
+                .min(Duration::from_millis(50));
+            let wait = PollTimeout::try_from(wait.as_nanos().div_ceil(1_000_000) as i32);
+            let ready = poll(&mut fds, wait.unwrap_or(PollTimeout::ZERO)).unwrap_or(0) > 0;
+            let request_ready = ready && fds[0].any().unwrap_or(false);
+            let reply_ready = ready && fds[1].any().unwrap_or(false);
+            self.forward_due();
             // A reply first: when both are waiting, it is the older news.
             if reply_ready {
                 if let Ok(n) = self.server_side.recv(&mut buf) {
@@ -233,6 +264,22 @@ impl Path {
                 self.forward(direction, data);
             }
             Fate::Hold => self.held.push((direction, data.to_vec())),
+            Fate::Delay(delay) => {
+                let due = Instant::now() + delay;
+                self.delayed.push((due, direction, data.to_vec()));
+            }
+        }
+    }
+
+    /// Send on every delayed datagram whose time has come, in order.
+    fn forward_due(&mut self) {
+        let now = Instant::now();
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.delayed)
+            .into_iter()
+            .partition(|(at, ..)| *at <= now);
+        self.delayed = later;
+        for (_, direction, data) in due {
+            self.forward(direction, &data);
         }
     }
 
@@ -243,66 +290,5 @@ impl Path {
             (Direction::Reply, Some(client)) => self.client_side.send_to(data, client),
             (Direction::Reply, None) => return,
         };
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    /// A plan of each fate on a test-side client and echo server.
-    #[test]
-    fn the_plan_decides_what_passes() {
-        let server = UdpSocket::bind("127.0.0.1:0").unwrap();
-        let plan = Plan::new()
-            .request(1, Fate::Drop)
-            .request(2, Fate::Duplicate)
-            .reply(2, Fate::Hold);
-        let relay = UdpRelay::start(server.local_addr().unwrap(), plan).unwrap();
-        let client = UdpSocket::bind("127.0.0.1:0").unwrap();
-        client
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        server
-            .set_read_timeout(Some(Duration::from_secs(20)))
-            .unwrap();
-        let mut buf = [0u8; 16];
-        let mut echo = |expected: &[u8]| {
-            let (n, from) = server.recv_from(&mut buf).unwrap();
-            assert_eq!(&buf[..n], expected);
-            server.send_to(&buf[..n], from).unwrap();
-        };
-
-        client.send_to(b"a", relay.addr()).unwrap(); // dropped
-        client.send_to(b"b", relay.addr()).unwrap(); // twice
-        echo(b"b");
-        echo(b"b");
-        let mut reply = [0u8; 16];
-        let n = client.recv(&mut reply).unwrap();
-        assert_eq!(&reply[..n], b"b");
-        crate::wait_until("the second echo held", || relay.log().len() == 4);
-        client.send_to(b"c", relay.addr()).unwrap(); // releases it first
-        echo(b"c");
-        for expected in [b"b", b"c"] {
-            let n = client.recv(&mut reply).unwrap();
-            assert_eq!(&reply[..n], expected);
-        }
-        let fates: Vec<_> = relay
-            .log()
-            .iter()
-            .map(|r| (r.direction, r.nth, r.fate))
-            .collect();
-        assert_eq!(
-            fates,
-            [
-                (Direction::Request, 1, Fate::Drop),
-                (Direction::Request, 2, Fate::Duplicate),
-                (Direction::Reply, 1, Fate::Pass),
-                (Direction::Reply, 2, Fate::Hold),
-                (Direction::Request, 3, Fate::Pass),
-                (Direction::Reply, 3, Fate::Pass),
-            ]
-        );
     }
 }

@@ -220,6 +220,21 @@ pub const SERVERS: &[Server] = &[
     multiplexing(row("tcpservepoll01", PORT, Protocol::Echo)),
     multiplexing(row("tcpservepoll02", PORT, Protocol::Echo)),
     multiplexing(row("tcpservreactor01", &["epoll", "PORT"], Protocol::Echo)),
+    daytime("names-daytimetcpsrv1"),
+    Server {
+        args: &["::", "PORT"],
+        ..daytime("names-daytimetcpsrv2")
+    },
+    Server {
+        skip: Some("sleeps 2 s before each close, its lesson: too slow for 80 clients"),
+        pending: &[Pending {
+            check: Check::Stdout,
+            why: "ends each connection with an RST, its lesson (SO_LINGER 0): the suite's \
+                  daytime client reads to a close and takes the reset for a failure",
+        }],
+        ..daytime("names-daytimetcpsrv3")
+    },
+    daytime("daytimetcpsrv4"),
     Server {
         workers: Workers::ForkPerClientDies,
         ..row("advio-tcpserv02", PORT, Protocol::Echo)

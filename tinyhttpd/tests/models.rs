@@ -48,18 +48,21 @@ fn a_running_cgi_holds_up_no_one_in_models_2_and_4() {
     }
 }
 
-/// Model 3: the one thread runs the CGI program itself, so while it does,
-/// the loop is not in `epoll_wait` but in the `poll(2)` on the program's
-/// pipes, and no other client is served: the limit model 4 lifts.
+/// Model 3 and the io_uring model: the one thread runs the CGI program
+/// itself, so while it does, the loop is not in `epoll_wait` (or
+/// `io_uring_enter`) but in the `poll(2)` on the program's pipes, and no
+/// other client is served: the limit model 4 lifts.
 #[test]
-fn a_running_cgi_holds_the_loop_of_model_3() {
-    let (server, hanging) = with_a_hanging_cgi("httpd-epoll");
-    let pid = server.proc.pid();
-    wait_until("the loop to wait on the CGI pipes", || {
-        blocked_in(pid) == Some(libc::SYS_poll)
-    });
-    drop(server);
-    hanging.join().unwrap();
+fn a_running_cgi_holds_the_loop_of_model_3_and_of_io_uring() {
+    for model in ["httpd-epoll", "httpd-uring"] {
+        let (server, hanging) = with_a_hanging_cgi(model);
+        let pid = server.proc.pid();
+        wait_until("the loop to wait on the CGI pipes", || {
+            blocked_in(pid) == Some(libc::SYS_poll)
+        });
+        drop(server);
+        hanging.join().unwrap();
+    }
 }
 
 /// Model 5p: one process per CPU, each with its own listening socket.

@@ -14,8 +14,9 @@
 //! `advio-udpcli01 127.0.0.1 [port]`.
 //!
 //! Differences from the C: the optional port. The addresses come from
-//! `getifaddrs(3)` where the book's `get_ifi_info` uses the `SIOCGIFCONF`
-//! ioctl. The C gives the wildcard child the last interface address to
+//! `unp::ifi::get_ifi_info`, which reads Linux's `SIOCGIFCONF` answer
+//! correctly (the C's steps through it garble most entries on Linux). The
+//! C gives the wildcard child the last interface address to
 //! print as its own, so it reports a wrong `to`; here it prints the
 //! wildcard. Output is flushed at each line, so the children, which
 //! inherit the parent's stdio buffer in C, do not print its lines again.
@@ -25,6 +26,7 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 use nix::net::if_::InterfaceFlags;
 use nix::unistd::{getpid, ForkResult};
 use socket2::{Domain, SockAddr, Socket, Type};
+use unp::ifi::get_ifi_info_or_die;
 use unp::udp::{self, sock_set_port};
 use unp::{err_sys, sock_ntop, wrap, OrDie, MAXLINE};
 
@@ -32,13 +34,8 @@ fn main() {
     let (_, port) = unp::book_args("usage: udpserv03 [port]", 0, unp::SERV_PORT);
     let wildaddr = SockAddr::from(SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, port)); // INADDR_ANY
 
-    for ifi in nix::ifaddrs::getifaddrs().or_die("getifaddrs error") {
-        let Some(addr) = ifi.address.as_ref().and_then(udp::to_sockaddr) else {
-            continue;
-        };
-        if addr.domain() != Domain::IPV4 {
-            continue;
-        }
+    for ifi in get_ifi_info_or_die(Domain::IPV4, true) {
+        let addr = ifi.addr;
         // bind the unicast address
         let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
         sockfd.set_reuse_address(true).or_die("setsockopt error");
@@ -50,9 +47,10 @@ fn main() {
             mydg_echo(&sockfd, &sa);
         }
 
-        let brdaddr = ifi.broadcast.as_ref().and_then(udp::to_sockaddr);
-        if let (true, Some(brdaddr)) = (ifi.flags.contains(InterfaceFlags::IFF_BROADCAST), brdaddr)
-        {
+        if let (true, Some(brdaddr)) = (
+            ifi.flags.contains(InterfaceFlags::IFF_BROADCAST),
+            ifi.brdaddr,
+        ) {
             // try to bind the broadcast address
             let sockfd = wrap::socket(Domain::IPV4, Type::DGRAM);
             sockfd.set_reuse_address(true).or_die("setsockopt error");

@@ -11,14 +11,14 @@
 //! (it returns at once, the children keep running), then send datagrams to
 //! `::1` or `127.0.0.1`.
 //!
-//! Differences from the C: the interface addresses come from
-//! `getifaddrs(3)`, which lists IPv6 ones; the book's `get_ifi_info`
-//! (`SIOCGIFCONF`) returns IPv4 only on Linux, so the C fails in IPv6 with
-//! `get_ifi_info error`.
+//! Differences from the C: `unp::ifi::get_ifi_info` lists IPv6 addresses
+//! too (from `getifaddrs(3)`); the book's (`SIOCGIFCONF`) returns IPv4
+//! only on Linux, so the C fails in IPv6 with `get_ifi_info error`.
 
 use nix::net::if_::InterfaceFlags;
 use nix::unistd::{getpid, ForkResult};
 use socket2::{SockAddr, Socket, Type};
+use unp::ifi::get_ifi_info_or_die;
 use unp::udp::{self, sock_set_port, sock_set_wild};
 use unp::{err_sys, sock_ntop, wrap, OrDie, MAXLINE};
 
@@ -36,13 +36,8 @@ fn main() {
     let port = udp::sock_get_port(&sa).unwrap_or(0);
     let wildaddr = sock_set_wild(&sa);
 
-    for ifi in nix::ifaddrs::getifaddrs().or_die("getifaddrs error") {
-        let Some(addr) = ifi.address.as_ref().and_then(udp::to_sockaddr) else {
-            continue;
-        };
-        if addr.domain() != family {
-            continue;
-        }
+    for ifi in get_ifi_info_or_die(family, true) {
+        let addr = ifi.addr;
         // bind the unicast address
         let sockfd = wrap::socket(family, Type::DGRAM);
         sockfd.set_reuse_address(true).or_die("setsockopt error");
@@ -54,9 +49,10 @@ fn main() {
             mydg_echo(&sockfd, &sa);
         }
 
-        let brdaddr = ifi.broadcast.as_ref().and_then(udp::to_sockaddr);
-        if let (true, Some(brdaddr)) = (ifi.flags.contains(InterfaceFlags::IFF_BROADCAST), brdaddr)
-        {
+        if let (true, Some(brdaddr)) = (
+            ifi.flags.contains(InterfaceFlags::IFF_BROADCAST),
+            ifi.brdaddr,
+        ) {
             // try to bind the broadcast address
             let sockfd = wrap::socket(family, Type::DGRAM);
             sockfd.set_reuse_address(true).or_die("setsockopt error");

@@ -1,5 +1,5 @@
 //! lsif01: list the interfaces `SIOCGIFCONF` returns (`ioctl/lsif01.c`,
-//! the request of §17.6).
+//! the request of §17.5).
 //!
 //! One `ioctl(SIOCGIFCONF)` into a 2048-byte buffer, then one line per
 //! entry: `name<TAB>address` for an IPv4 address, the bare name otherwise.

@@ -290,9 +290,10 @@ const PROFILE_HEADERS: [&str; 6] = [
     "other kernel",
 ];
 
-/// The servers profiled: the epoll reference and every io_uring server.
+/// The servers profiled: the epoll reference and the io_uring server of
+/// the targets.
 fn profiled(server: &EchoServer) -> bool {
-    server.name == EPOLL || server.model == Model::IoUring
+    server.name == EPOLL || server.name == URING
 }
 
 impl Experiment for Echo {
@@ -531,17 +532,9 @@ fn headline_table(lab: &Lab, conns: u64, full: bool) -> Table {
 fn profile(lab: &Lab, conns: u64) -> Option<String> {
     let r = &lab.results;
     let m = |name: &str, metric: &str| r.median(EXP, name, conns, metric);
-    // The epoll reference and the io_uring server with the most round trips
-    // per server-CPU second in the measured points.
-    let best_uring = SERVERS
-        .iter()
-        .filter(|s| s.model == Model::IoUring)
-        .filter_map(|s| Some((s.name, per_cpu_second(lab, s.name, conns)?)))
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(name, _)| name);
-    let names: Vec<&str> = [Some(EPOLL), best_uring]
+    // The epoll reference and the io_uring server of the targets.
+    let names: Vec<&str> = [EPOLL, URING]
         .into_iter()
-        .flatten()
         .filter(|n| m(n, "prof_samples").is_some())
         .collect();
     if names.is_empty() {
@@ -574,7 +567,7 @@ fn profile(lab: &Lab, conns: u64) -> Option<String> {
          innermost frame is system call entry or exit code ({}); else user space or other kernel \
          work. For io_uring the *wait call* is all of `io_uring_enter` outside send and recv: \
          submitting, completing and waiting. Each cell: share of the samples (µs of server CPU per round trip). The epoll server \
-         {EPOLL} and the io_uring server with the most round trips per server-CPU second in this run.\n\n{}",
+         {EPOLL} and the io_uring server of the targets, {URING}.\n\n{}",
         perf::PROFILE_EVENT,
         perf::PATHS
             .iter()
@@ -600,12 +593,48 @@ fn profile(lab: &Lab, conns: u64) -> Option<String> {
             let _ = writeln!(
                 md,
                 "\nProfiled, {uring} spends {} µs of server CPU per round trip {} than {epoll}; the \
-                 largest difference is under *{path}*: {} µs per round trip {}.",
+                 largest difference is under *{path}*: {} µs per round trip {}. Path by path \
+                 ({uring} minus {epoll}, µs per round trip): {}.",
                 micros((u - e).abs()),
                 if u > e { "more" } else { "less" },
                 micros(diff.abs()),
                 if diff > 0.0 { "more" } else { "less" },
+                diffs
+                    .iter()
+                    .map(|(h, d)| format!("{h} {}{}", if *d < 0.0 { "−" } else { "+" }, micros(d.abs())))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             );
+            // The target in the same profiled points: what the gain would
+            // need, and where the rest of the time is.
+            let needed = e / URING_CPU_GAIN;
+            if u > needed {
+                let (send, recv) = (
+                    per_rt(uring, "prof_send_share"),
+                    per_rt(uring, "prof_recv_share"),
+                );
+                let _ = writeln!(
+                    md,
+                    "\nThe {URING_CPU_GAIN}× target would need {uring} at {} µs per round trip or less in \
+                     these profiled points; it is {} µs above that. Its time is mostly the TCP work \
+                     any interface must do: *send* ({} µs: `tcp_sendmsg`, which on loopback also \
+                     delivers the bytes into the generator's socket and wakes it, on this CPU) and \
+                     *recv* ({} µs); what io_uring can remove is the *wait call* and *syscall entry* \
+                     of {epoll} ({} µs together), and its own *wait call* (everything in \
+                     `io_uring_enter` outside `tcp_sendmsg` and `tcp_recvmsg`: preparing each \
+                     request, picking a provided buffer, re-arming the multishot recv, running the \
+                     deferred task work, posting each completion) costs {} µs itself.",
+                    micros(needed),
+                    micros(u - needed),
+                    send.map_or("–".into(), micros),
+                    recv.map_or("–".into(), micros),
+                    micros(
+                        per_rt(epoll, "prof_wait_share").unwrap_or(0.0)
+                            + per_rt(epoll, "prof_entry_share").unwrap_or(0.0)
+                    ),
+                    per_rt(uring, "prof_wait_share").map_or("–".into(), micros),
+                );
+            }
         }
     }
     Some(md)
@@ -639,8 +668,20 @@ pub fn section(lab: &Lab) -> Section {
         "*System calls per round trip*: `perf stat -e {}` attached to every process of the server \
          during the measured interval of one extra point per server at {conns} connections (not \
          one of the repeats, so that the counting weighs on none of their CPU figures), divided by \
-         the round trips of that interval.\n",
-        perf::SYSCALL_EVENT
+         the round trips of that interval. An io_uring server makes one system call per batch, \
+         the `io_uring_enter` that submits the sends queued while it handled the last batch of \
+         completions and reaps the next: its count is one over the round trips per batch. A batch \
+         holds what completed while the server worked on the one before, so the count says how \
+         far the server keeps pace with its load: a server that keeps up finds one or two round \
+         trips a batch; one slowed down (by `strace`, which stops it at every call, or by other \
+         load on its CPU) finds tens, and a count ten times lower.{}\n",
+        perf::SYSCALL_EVENT,
+        r.median(EXP, URING, conns, "syscalls_per_rt")
+            .filter(|calls| *calls > 0.0)
+            .map_or(String::new(), |calls| format!(
+                " Here {URING}: {:.1} round trips per `io_uring_enter`.",
+                1.0 / calls
+            )),
     );
     md += &super::disturbance(r, EXP);
     let _ = writeln!(

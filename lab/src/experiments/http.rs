@@ -40,6 +40,8 @@ const CONNS: [usize; 2] = [10, 100];
 /// committed quick run).
 const CGI_MEASURE: Duration = Duration::from_secs(5);
 const CGI_WARMUP: Duration = Duration::from_secs(2);
+/// wrk's time limit for one CGI answer (its default is 2 s).
+const CGI_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A load.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -446,8 +448,14 @@ fn drive(
                 format!("-d{seconds}s"),
                 "--latency".into(),
             ];
-            if load == Load::Close {
-                args.extend(["-H".into(), "Connection: close".into()]);
+            match load {
+                Load::Close => args.extend(["-H".into(), "Connection: close".into()]),
+                // A CGI answer at 100 connections may take more than wrk's
+                // 2 s: counted as an error, it would not be counted at all.
+                Load::Cgi => {
+                    args.extend(["--timeout".into(), format!("{}s", CGI_TIMEOUT.as_secs())])
+                }
+                Load::KeepAlive => {}
             }
             args.push(url.into());
             ("wrk", args)
@@ -679,7 +687,8 @@ fn section(lab: &Lab) -> Section {
          ({page} bytes) kept alive; the same with `Connection: close`; `/color.cgi?color=red` \
          (a Perl program forked and executed per request) kept alive, measured for {} s after \
          {} s of warm-up (at least {} s and {} s: at 100 connections the first wave of CGI \
-         requests takes about a second to answer on one CPU). wrk measures every row \
+         requests takes about a second to answer on one CPU), wrk waiting up to {} s for an \
+         answer. wrk measures every row \
          but those marked ab: the faithful `httpd` closes each response instead of sending its \
          length, which wrk counts as an error, so it and nginx beside it are measured with ab \
          (whose percentiles are whole milliseconds). Server CPU is its whole process group's \
@@ -694,6 +703,7 @@ fn section(lab: &Lab) -> Section {
         Load::Cgi.windows(&lab.cfg).1,
         CGI_MEASURE.as_secs(),
         CGI_WARMUP.as_secs(),
+        CGI_TIMEOUT.as_secs(),
     );
     let t = table(lab, &CONNS);
     if t.is_empty() {
@@ -850,6 +860,19 @@ mod tests {
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn the_cgi_load_gets_a_window_long_enough_for_its_first_wave() {
+        let quick = Config::quick();
+        assert_eq!(
+            Load::KeepAlive.windows(&quick),
+            (seconds(quick.measure), seconds(quick.warmup))
+        );
+        let (measure, warmup) = Load::Cgi.windows(&quick);
+        assert!(measure >= CGI_MEASURE.as_secs() && warmup >= CGI_WARMUP.as_secs());
+        let full = Config::full();
+        assert!(Load::Cgi.windows(&full).0 >= seconds(full.measure));
     }
 
     #[test]

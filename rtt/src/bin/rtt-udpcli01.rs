@@ -1,5 +1,5 @@
 //! rtt-udpcli01: the UDP echo client made reliable (`rtt/udpcli01.c` with
-//! `rtt/dg_cli.c` and `rtt/dg_send_recv.c`, Figures 22.6–22.8).
+//! `rtt/dg_cli.c` and `rtt/dg_send_recv.c`, §22.5, Figures 22.6–22.8).
 //!
 //! Each line of stdin goes to the echo server through `dg_send_recv`
 //! (sequence number, timestamp, retransmission with backoff), and the
