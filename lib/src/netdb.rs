@@ -311,9 +311,10 @@ impl HostEnt {
 /// `NI_NUMERICHOST | NI_NUMERICSERV` it prints numbers only.
 pub fn getnameinfo(addr: &SockAddr, flags: i32) -> Result<(String, String), GaiError> {
     let mut host = [0 as libc::c_char; libc::NI_MAXHOST as usize];
-    let mut serv = [0 as libc::c_char; 32]; // NI_MAXSERV
-                                            // SAFETY: `addr` is a valid sockaddr of `addr.len()` bytes; each buffer is
-                                            // writable for the length passed, and getnameinfo NUL-terminates it.
+    // NI_MAXSERV
+    let mut serv = [0 as libc::c_char; 32];
+    // SAFETY: `addr` is a valid sockaddr of `addr.len()` bytes; each buffer
+    // is writable for the length passed, and getnameinfo NUL-terminates it.
     let rc = unsafe {
         libc::getnameinfo(
             addr.as_ptr().cast(),

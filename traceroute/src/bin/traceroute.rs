@@ -34,6 +34,7 @@ use std::time::SystemTime;
 use nix::unistd::{getpid, getuid, setuid};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use unp::args::{arguments, Role};
+use unp::netdb::getnameinfo;
 use unp::raw::{self, rtt_ms, timeval_now, AlarmWait, Icmp6Filter, TIMEVAL_LEN};
 use unp::udp::{recvfrom, sock_set_port, sock_set_wild};
 use unp::{err_quit, err_sys, out, outln, sock_ntop_host, OrDie};
@@ -186,9 +187,9 @@ fn traceloop(sasend: SockAddr, v6: bool, max_ttl: u32, verbose: bool, alarm: Ala
                     if from != salast {
                         if let Some(sarecv) = &sarecv {
                             let addr = sock_ntop_host(sarecv);
-                            match getnameinfo(sarecv) {
-                                Some(name) => out!(" {name} ({addr})"),
-                                None => out!(" {addr}"),
+                            match getnameinfo(sarecv, 0) {
+                                Ok((name, _)) => out!(" {name} ({addr})"),
+                                Err(_) => out!(" {addr}"),
                             }
                         }
                         salast = from;
@@ -348,26 +349,4 @@ fn icmpcode(v6: bool, code: u8) -> String {
         (_, code) => return format!("[unknown code {code}]"),
     };
     text.to_string()
-}
-
-/// [`getnameinfo(3)`](https://man7.org/linux/man-pages/man3/getnameinfo.3.html)
-/// with no flags, as the C calls it: the host's name, or its address as
-/// text when it has none; `None` when the lookup fails (no name server).
-fn getnameinfo(addr: &SockAddr) -> Option<String> {
-    let mut host = [0u8; libc::NI_MAXHOST as usize];
-    // SAFETY: `addr` is a valid sockaddr of `addr.len()` bytes; `host` is
-    // writable for its length; no service is asked for.
-    let rc = unsafe {
-        libc::getnameinfo(
-            addr.as_ptr().cast(),
-            addr.len(),
-            host.as_mut_ptr().cast(),
-            host.len() as libc::socklen_t,
-            std::ptr::null_mut(),
-            0,
-            0,
-        )
-    };
-    let end = host.iter().position(|&b| b == 0).unwrap_or(host.len());
-    (rc == 0).then(|| String::from_utf8_lossy(&host[..end]).into_owned())
 }
