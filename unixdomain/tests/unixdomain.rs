@@ -197,14 +197,21 @@ fn the_datagram_client_leaves_nothing_behind_when_there_is_no_server() {
 }
 
 /// The book's command lines on the book's `/tmp/unix.str` and
-/// `/tmp/unix.dg`, in a private mount namespace with its own `/tmp`.
+/// `/tmp/unix.dg`, in a private mount namespace with its own `/tmp`. The
+/// programs are copied out first (into a private `/dev/shm`): the build
+/// may itself live under `/tmp` (a clone there), which the new `/tmp`
+/// hides.
 #[test]
 fn the_books_command_lines_use_the_books_pathnames() {
     if skip_unless_root("unshare") {
         return;
     }
     in_netns(
-        "mount -t tmpfs tmpfs /tmp
+        "mount -t tmpfs tmpfs /dev/shm
+         cp \"$(command -v unixstrserv01)\" \"$(command -v unixstrcli01)\" \\
+            \"$(command -v unixdgserv01)\" \"$(command -v unixdgcli01)\" /dev/shm/
+         export PATH=/dev/shm:$PATH
+         mount -t tmpfs tmpfs /tmp
          wait_socket() { for _ in $(seq 2000); do [ -S \"$1\" ] && return 0; sleep 0.01; done; return 1; }
          unixstrserv01 >/dev/null & wait_socket /tmp/unix.str
          echo stream | unixstrcli01
