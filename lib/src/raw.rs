@@ -1,6 +1,8 @@
 //! What the raw-socket programs of chapters 27 to 29 share (`ping/`,
 //! `traceroute/`, `icmpd/`, `ipopts/`): a socket option given as bytes,
-//! the ICMPv6 type filter, and the `struct timeval` the probes carry.
+//! the ICMPv6 type filter, the `struct timeval` the probes carry, and the
+//! ICMP types and codes of `<netinet/ip_icmp.h>` and `<netinet/icmp6.h>`
+//! they read (libc has none of them).
 
 use std::io;
 use std::net::IpAddr;
@@ -15,6 +17,26 @@ use nix::unistd::alarm;
 
 use crate::error::{err_quit, err_sys, OrDie};
 use crate::netdb::{host_serv, AddrInfo};
+
+/// ICMPv4 types and codes (`<netinet/ip_icmp.h>`, RFC 792).
+pub const ICMP_ECHOREPLY: u8 = 0;
+pub const ICMP_UNREACH: u8 = 3;
+pub const ICMP_UNREACH_PORT: u8 = 3;
+pub const ICMP_UNREACH_NEEDFRAG: u8 = 4;
+pub const ICMP_SOURCEQUENCH: u8 = 4;
+pub const ICMP_ECHO: u8 = 8;
+pub const ICMP_TIMXCEED: u8 = 11;
+pub const ICMP_TIMXCEED_INTRANS: u8 = 0;
+/// ICMPv6 types and codes (`<netinet/icmp6.h>`, RFC 4443).
+pub const ICMP6_DST_UNREACH: u8 = 1;
+pub const ICMP6_DST_UNREACH_NOPORT: u8 = 4;
+pub const ICMP6_PACKET_TOO_BIG: u8 = 2;
+pub const ICMP6_TIME_EXCEEDED: u8 = 3;
+pub const ICMP6_TIME_EXCEED_TRANSIT: u8 = 0;
+pub const ICMP6_ECHO_REQUEST: u8 = 128;
+pub const ICMP6_ECHO_REPLY: u8 = 129;
+/// `sizeof(struct ip6_hdr)`: the fixed IPv6 header.
+pub const IP6_HDR_LEN: usize = 40;
 
 /// [`setsockopt(2)`](https://man7.org/linux/man-pages/man2/setsockopt.2.html)
 /// with the option's value as bytes, for the options neither socket2 nor

@@ -38,6 +38,10 @@ use icmpd::{sock_bind_wild, IcmpdErr, ICMPD_PATH};
 use nix::sys::select::{select, FdSet};
 use socket2::{Domain, Protocol, SockRef, Socket, Type};
 use unp::args::{arguments, Role};
+use unp::raw::{
+    ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOPORT, ICMP6_PACKET_TOO_BIG, ICMP6_TIME_EXCEEDED,
+    ICMP_SOURCEQUENCH, ICMP_TIMXCEED, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG, ICMP_UNREACH_PORT,
+};
 use unp::udp::recvfrom;
 use unp::unix::{read_fd, sockaddr_un, unlink_stale};
 use unp::{
@@ -46,16 +50,6 @@ use unp::{
 
 const USAGE: &str = "usage: icmpd [pathname]";
 const FD_SETSIZE: usize = libc::FD_SETSIZE;
-
-const ICMP_SOURCEQUENCH: u8 = 4;
-const ICMP_UNREACH: u8 = 3;
-const ICMP_UNREACH_PORT: u8 = 3;
-const ICMP_UNREACH_NEEDFRAG: u8 = 4;
-const ICMP_TIMXCEED: u8 = 11;
-const ICMP6_DST_UNREACH: u8 = 1;
-const ICMP6_DST_UNREACH_NOPORT: u8 = 4;
-const ICMP6_PACKET_TOO_BIG: u8 = 2;
-const ICMP6_TIME_EXCEEDED: u8 = 3;
 
 /// `struct client`: a connection, and once it has passed its socket, the
 /// socket's family and local port.

@@ -44,7 +44,10 @@ use nix::unistd::{getpid, getuid, setuid};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use unp::args::{arguments, Role};
 use unp::cksum::in_cksum;
-use unp::raw::{self, rtt_ms, timeval_now, AlarmWait, Icmp6Filter, TIMEVAL_LEN};
+use unp::raw::{
+    self, rtt_ms, timeval_now, AlarmWait, Icmp6Filter, ICMP6_ECHO_REPLY, ICMP6_ECHO_REQUEST,
+    ICMP_ECHO, ICMP_ECHOREPLY, TIMEVAL_LEN,
+};
 use unp::{err_quit, err_sys, outln, sock_ntop_host, OrDie};
 
 const USAGE: &str = "usage: ping [ -v ] <hostname>";
@@ -52,11 +55,6 @@ const USAGE: &str = "usage: ping [ -v ] <hostname>";
 const BUFSIZE: usize = 1500;
 /// Bytes of data after the 8-byte ICMP header.
 const DATALEN: usize = 56;
-
-const ICMP_ECHOREPLY: u8 = 0;
-const ICMP_ECHO: u8 = 8;
-const ICMP6_ECHO_REQUEST: u8 = 128;
-const ICMP6_ECHO_REPLY: u8 = 129;
 
 /// The book's `struct proto`: what differs between IPv4 and IPv6.
 #[derive(Clone, Copy, PartialEq, Eq)]

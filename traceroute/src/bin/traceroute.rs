@@ -35,7 +35,11 @@ use nix::unistd::{getpid, getuid, setuid};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 use unp::args::{arguments, Role};
 use unp::netdb::getnameinfo;
-use unp::raw::{self, rtt_ms, timeval_now, AlarmWait, Icmp6Filter, TIMEVAL_LEN};
+use unp::raw::{
+    self, rtt_ms, timeval_now, AlarmWait, Icmp6Filter, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOPORT,
+    ICMP6_TIME_EXCEEDED, ICMP6_TIME_EXCEED_TRANSIT, ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS,
+    ICMP_UNREACH, ICMP_UNREACH_PORT, IP6_HDR_LEN, TIMEVAL_LEN,
+};
 use unp::udp::{recvfrom, sock_set_port, sock_set_wild};
 use unp::{err_quit, err_sys, out, outln, sock_ntop_host, OrDie};
 
@@ -46,17 +50,6 @@ const DATALEN: usize = 24;
 /// The first destination port is `DPORT + 1`.
 const DPORT: u16 = 32768 + 666;
 const NPROBES: usize = 3;
-
-const ICMP_UNREACH: u8 = 3;
-const ICMP_UNREACH_PORT: u8 = 3;
-const ICMP_TIMXCEED: u8 = 11;
-const ICMP_TIMXCEED_INTRANS: u8 = 0;
-const ICMP6_DST_UNREACH: u8 = 1;
-const ICMP6_DST_UNREACH_NOPORT: u8 = 4;
-const ICMP6_TIME_EXCEEDED: u8 = 3;
-const ICMP6_TIME_EXCEED_TRANSIT: u8 = 0;
-/// `sizeof(struct ip6_hdr)`.
-const IP6_HDR_LEN: usize = 40;
 
 /// What `recv_v4` and `recv_v6` found.
 enum Reply {
