@@ -53,8 +53,8 @@ pub use net::{
     port_in_state, reset, socket_queues, tcp_memory, tcp_state, udp_socket, TcpMemory, FIN_WAIT2,
 };
 pub use process::{
-    asleep_in, bin, bin_dir, blocked_in, children_of, proc_entries, proc_stat, process_group,
-    server, signal_pending, udp_server, Proc,
+    asleep_in, bin, bin_dir, blocked_in, children_of, ignores, proc_entries, proc_stat,
+    process_group, server, signal_pending, udp_server, Proc,
 };
 pub use proxy::DelayProxy;
 pub use relay::{Direction, Fate, Plan, Relayed, UdpRelay};

@@ -384,18 +384,27 @@ pub fn blocked_in(pid: i32) -> Option<i64> {
         .ok()
 }
 
+/// A signal mask of `/proc/<pid>/status` (`SigPnd`, `ShdPnd`, `SigIgn`...):
+/// bit N-1 stands for signal N. `None` when the process or field is gone.
+fn status_mask(pid: i32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let mask = status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))?;
+    u64::from_str_radix(mask.trim(), 16).ok()
+}
+
 /// Whether `pid` has a signal pending, to the process or to its main
 /// thread (`ShdPnd` or `SigPnd` of `/proc/<pid>/status` not zero).
 pub fn signal_pending(pid: i32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .map(|status| {
-            status.lines().any(|line| {
-                line.strip_prefix("ShdPnd:")
-                    .or_else(|| line.strip_prefix("SigPnd:"))
-                    .is_some_and(|mask| mask.trim().chars().any(|c| c != '0'))
-            })
-        })
-        .unwrap_or(false)
+    ["ShdPnd", "SigPnd"]
+        .iter()
+        .any(|field| status_mask(pid, field).is_some_and(|mask| mask != 0))
+}
+
+/// Whether `pid` ignores `sig` (its bit in `SigIgn` of `/proc/<pid>/status`).
+pub fn ignores(pid: i32, sig: Signal) -> bool {
+    status_mask(pid, "SigIgn").is_some_and(|mask| mask & (1 << (sig as i32 - 1)) != 0)
 }
 
 /// Whether `pid` sleeps in one of `syscalls` (`libc::SYS_*`) with no signal

@@ -29,8 +29,8 @@ use std::process::{Command, Stdio};
 use nix::sys::signal::Signal;
 
 use crate::{
-    bin, binary_data, children_of, connect, descriptors, free_port, port_holders, port_in_state,
-    proc_entries, reset, wait_until, Proc, TIMEOUT,
+    bin, binary_data, children_of, connect, descriptors, free_port, ignores, port_holders,
+    port_in_state, proc_entries, reset, wait_until, Proc, TIMEOUT,
 };
 
 /// What a server answers, so that a check can tell that it served a client.
@@ -408,7 +408,7 @@ impl Server {
             port_in_state("tcp", port, "0A")
         });
         assert!(
-            ignores_sigpipe(proc.pid()),
+            ignores(proc.pid(), Signal::SIGPIPE),
             "{} does not ignore SIGPIPE: a client that resets while it writes kills it \
              (unp::server_args)",
             self.name
@@ -460,17 +460,6 @@ impl Server {
         };
         assert_eq!(got, reply, "{}: the reply", self.name);
     }
-}
-
-/// Whether process `pid` ignores `SIGPIPE`: bit 13 of `SigIgn` in
-/// `/proc/<pid>/status` (every server starts as `unp::args::Role::Server`).
-fn ignores_sigpipe(pid: i32) -> bool {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("SigIgn:"))
-        .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
-        .is_some_and(|mask| mask & (1 << (libc::SIGPIPE - 1)) != 0)
 }
 
 /// Everything the server sends until it closes.
