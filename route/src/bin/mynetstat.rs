@@ -19,6 +19,10 @@
 //! family.
 //!
 //! Run: `mynetstat <inet4|inet6|all>`.
+//!
+//! Differs from the C: the routes and interfaces come from rtnetlink dumps,
+//! not `sysctl(NET_RT_DUMP/NET_RT_IFLIST)` (Linux has neither); the main
+//! table only, and no link address for a directly connected network.
 
 use route::{
     address, attr, dump, rtattrs, IFA_ADDRESS, IFA_BROADCAST, IFA_LOCAL, IFLA_ADDRESS, IFLA_IFNAME,

@@ -7,6 +7,9 @@
 //! list from `sysctl(NET_RT_IFLIST)`. Linux: glibc's
 //! [`if_nameindex(3)`](https://man7.org/linux/man-pages/man3/if_nameindex.3.html)
 //! reads it from rtnetlink (`RTM_GETLINK`).
+//!
+//! Differs from the C: glibc's `if_nameindex` in place of the book's
+//! `libroute` one; the output is the same.
 
 use nix::net::if_::{if_nameindex, if_nametoindex};
 use route::if_indextoname;
