@@ -5,6 +5,11 @@ use socket2::Socket;
 use unp::args::{arguments, Role};
 use unp::{err_quit, tcp_listen};
 
+/// The largest pool a server makes: enough for any load the lab measures,
+/// and far below the point where making threads (each with its stack) or
+/// processes fails part-way, where `serv07 P 100000` panicked inside std.
+pub const MAX_COUNT: usize = 4096;
+
 /// A server's arguments.
 pub struct ServerArgs {
     /// The address to listen on; `None` is the wildcard (`tcp_listen(NULL, ...)`).
@@ -18,14 +23,15 @@ pub struct ServerArgs {
 impl ServerArgs {
     /// Parse `[ <host> ] <port#>` (when `takes_count` is false) or
     /// `[ <host> ] <port#> <#children>`. Anything else, or a count that is
-    /// not a number from 1 up (the C's `atoi` makes it 0, a server that
-    /// never serves), prints `usage` and exits 1. Starts the program as a
+    /// not a number from 1 to [`MAX_COUNT`] (the C's `atoi` makes a bad one
+    /// 0, a server that never serves, and takes any size), prints `usage`
+    /// and exits 1. Starts the program as a
     /// server ([`Role::Server`]: `SIGPIPE` stays ignored).
     pub fn parse(usage: &str, takes_count: bool) -> ServerArgs {
         let mut args = arguments(usage, Role::Server);
         let count = match takes_count {
             true => match args.pop().map(|n| n.parse::<usize>()) {
-                Some(Ok(n)) if n > 0 => n,
+                Some(Ok(n)) if (1..=MAX_COUNT).contains(&n) => n,
                 _ => err_quit(usage),
             },
             false => 1,

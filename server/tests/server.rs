@@ -292,6 +292,17 @@ fn servers_check_their_arguments() {
             "usage: serv07 [ <host> ] <port#> <#threads>",
         ),
         (
+            // More threads than MAX_COUNT: std panicked making them.
+            "serv07",
+            &["127.0.0.1", "9999", "100000"],
+            "usage: serv07 [ <host> ] <port#> <#threads>",
+        ),
+        (
+            "serv02",
+            &["9999", "4097"],
+            "usage: serv02 [ <host> ] <port#> <#children>",
+        ),
+        (
             "serv13",
             &[],
             "usage: serv13 [ <host> ] <port#> <#children>",

@@ -18,7 +18,9 @@
 //! a system call on a socket, but not on SVR4, where it was a library
 //! function; on Linux it works. Differences from the C: the parent waits
 //! for SIGINT on a self-pipe instead of reporting inside the handler; a
-//! bad request ends that connection, not the child.
+//! bad request ends that connection, not the child. A `#children`
+//! outside 1 to 4096 is refused with the usage line, exit 1
+//! (`server::args::MAX_COUNT`), where the C's `atoi` takes any number.
 
 use server::args::ServerArgs;
 use server::prefork::{child_main, Accept, Children};

@@ -27,6 +27,8 @@
 //!   descriptors would pass `FD_SETSIZE` (1024) with enough children. It
 //!   waits for SIGINT on a self-pipe in the same `poll`, instead of
 //!   reporting inside the handler.
+//! - A `#children` outside 1 to 4096 is refused with the usage line, exit 1
+//!   (`server::args::MAX_COUNT`), where the C's `atoi` takes any number.
 
 use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::net::UnixStream;

@@ -17,7 +17,9 @@
 //! Differences from the C: the mutex owns the listening socket, so no
 //! thread can reach `accept` without it; the main thread waits for SIGINT
 //! on a self-pipe (the C's `pause()`) and reports outside the handler; a
-//! bad request ends that connection only.
+//! bad request ends that connection only. A `#threads` outside 1 to 4096
+//! is refused with the usage line, exit 1 (`server::args::MAX_COUNT`),
+//! where the C's `atoi` takes any number (100000 threads made std panic).
 
 use std::sync::Mutex;
 

@@ -22,7 +22,9 @@
 //! signal's self-pipe, since the main thread is blocked in `accept`. A bad
 //! request ends that connection only. Out of descriptors (the ring holds
 //! up to 32), the C's `Accept` dies; here `accept error: Too many open
-//! files` is printed once and the accept waits for a client to leave.
+//! files` is printed once and the accept waits for a client to leave. A
+//! `#threads` outside 1 to 4096 is refused with the usage line, exit 1
+//! (`server::args::MAX_COUNT`).
 
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};

@@ -24,6 +24,8 @@
 //! Out of descriptors it prints `accept error: Too many open files` (at
 //! most once every 10 s), stops accepting, and accepts again when a client
 //! leaves.
+//! A `#threads` outside 1 to 4096 is refused with the usage line, exit 1
+//! (`server::args::MAX_COUNT`).
 
 use std::borrow::Cow;
 use std::os::fd::{AsFd, AsRawFd};

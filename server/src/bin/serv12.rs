@@ -17,6 +17,8 @@
 //! files` (at most once every 10 s), stops accepting, and tries again every 100 ms
 //! (`unp::event::ACCEPT_RETRY`: the descriptors are freed by the loop
 //! threads, which it does not see).
+//! A `#threads` outside 1 to 4096 is refused with the usage line, exit 1
+//! (`server::args::MAX_COUNT`).
 
 use std::os::fd::{AsFd, AsRawFd};
 

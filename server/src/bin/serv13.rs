@@ -22,6 +22,8 @@
 //! `accept error: Too many open files` (at most once every 10 s), stops accepting, and accepts
 //! again when one of its clients leaves (the C-like `Accept` would end the
 //! child, and the kernel would go on queueing connections on its socket).
+//! A `#children` outside 1 to 4096 is refused with the usage line, exit 1
+//! (`server::args::MAX_COUNT`).
 
 use std::os::fd::AsRawFd;
 
