@@ -22,8 +22,11 @@
 //! `bind` and `listen` die with the book's messages (`bind error: Address
 //! already in use`) where the C prints `bind: Address already in use`.
 //! The listen backlog is `LISTENQ`, not 5. A thread that cannot be created
-//! costs only its connection. A connection's thread has a 128 KiB stack,
-//! where the C's get the 8 MiB of `ulimit -s` and Rust's threads 2 MiB: the
+//! costs only its connection, and running out of descriptors costs no one:
+//! where the C's `accept` fails and it exits, `accept error: Too many open
+//! files` is printed once and the accept waits until a client leaves
+//! ([`wrap::accept_when_fds_free`]). A connection's thread has a 128 KiB
+//! stack, where the C's get the 8 MiB of `ulimit -s` and Rust's threads 2 MiB: the
 //! cost of a thread per connection is the lesson, not the cost of stacks
 //! larger than the thread uses (the README's Tinyhttpd section gives the
 //! profile).
@@ -49,7 +52,7 @@ fn main() {
     unp::outln!("httpd running on port {port}");
 
     loop {
-        let (client_sock, _client_name) = wrap::accept(&server_sock);
+        let (client_sock, _client_name) = wrap::accept_when_fds_free(&server_sock);
         let site = Arc::clone(&site);
         // Dropping the JoinHandle detaches the thread (pthread_detach).
         let spawned = std::thread::Builder::new()
