@@ -15,7 +15,9 @@
 //! Differs from the C: the optional port; the backlog is given to
 //! `listen(2)` as is, where the book's `Listen` would replace it with
 //! `$LISTENQ` when that is set (and skew the table); the sockets of a
-//! round that reaches 100 connections are closed too (the C leaks them).
+//! round that reaches 100 connections are closed too (the C leaks them);
+//! port 0 is refused with the usage line (the parent connects to the port
+//! it names, where the child's would be the kernel's choice).
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -31,6 +33,11 @@ const MAXBACKLOG: usize = 100;
 
 fn main() {
     let (_, port) = unp::book_args("usage: backlog", 0, 9999);
+    if port == 0 {
+        // The parent connects to the port it named: the kernel's choice
+        // would be known only to the child.
+        unp::err_quit("usage: backlog");
+    }
     let (pfd, cfd) = UnixStream::pair().or_die("socketpair error");
     let serv = SockAddr::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port));
 
