@@ -21,6 +21,17 @@
 //! `pthread_detach(pthread_self())`); the client's address is not kept (the
 //! C `malloc`s room for it and never reads it); a thread that cannot be
 //! created ends the server with `pthread_create error: ...`, as `Pthread_create` does.
+//!
+//! Under stress it keeps the book's lesson, and the reliability suite
+//! checks each: one process serves every client, so whatever ends one
+//! thread's work ends them all. Out of descriptors, the book's `Accept`
+//! exits with `accept error: Too many open files`; out of threads,
+//! `Pthread_create` with `pthread_create error: Resource temporarily
+//! unavailable`; and one client that resets makes the book's `str_echo`
+//! exit with `str_echo: read error: Connection reset by peer`, taking every
+//! other client with it (a fork-per-client server loses only that child).
+//! serv06 is the thread per client that survives all three (README,
+//! "Under stress").
 
 use socket2::Socket;
 use unp::{err_quit, str_echo, tcp_listen, wrap};
