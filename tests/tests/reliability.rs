@@ -45,30 +45,57 @@ fn attacks_leave_every_server_as_it_was() {
     run_on_every_server(Check::Attacks, reliability::attacks_leave_nothing_behind);
 }
 
-/// (c) Every binary, each bad argument.
+/// (c) Every binary, each bad argument; a binary with a pending note must
+/// fail, so that the note goes once it passes.
 #[test]
 fn every_binary_answers_bad_arguments_with_one_line_and_exit_1() {
     let binaries = reliability::binaries();
     assert!(binaries.len() > 90, "{binaries:?}");
-    let failed: Vec<&String> = binaries
-        .iter()
-        .filter(|name| {
+    assert!(binaries.iter().any(|name| name == "lab"), "{binaries:?}");
+    let outcomes = reliability::in_parallel(&binaries, |name| {
+        let passed =
             std::panic::catch_unwind(|| reliability::bad_arguments_are_one_line_and_exit_1(name))
-                .is_err()
-        })
-        .collect();
-    assert!(failed.is_empty(), "bad arguments mishandled by {failed:?}");
+                .is_ok();
+        let pending = reliability::PENDING_BAD_ARGUMENTS
+            .iter()
+            .find(|(pending, _)| pending == name);
+        match (passed, pending) {
+            (true, None) => None,
+            (false, None) => Some(format!("{name}: mishandled")),
+            (false, Some((_, why))) => {
+                eprintln!("{name}: expected failure: {why}");
+                None
+            }
+            (true, Some((_, why))) => Some(format!("{name}: passes now; remove its note ({why})")),
+        }
+    });
+    let failed: Vec<String> = outcomes.into_iter().flatten().collect();
+    assert!(failed.is_empty(), "bad arguments: {failed:#?}");
 }
 
+/// (c) Clients with stdout `/dev/full` or closed, against a live server.
+#[test]
+fn clients_with_a_failed_stdout_never_panic() {
+    reliability::clients_with_a_failed_stdout_never_panic();
+}
+
+/// Servers that are not TCP servers one can run standalone: UDP and Unix
+/// domain servers, and the daytime server run by inetd (its socket is its
+/// stdin).
+const NOT_STANDALONE_TCP: &[&str] = &["inetd-daytimetcpsrv3"];
+
 /// The table has every TCP server: a binary named `*serv*` (the book's
-/// naming) or `httpd*` (Tinyhttpd's) is in it unless it is a UDP or Unix
-/// domain server.
+/// naming), `*srv*` (the daytime servers) or `httpd*` (Tinyhttpd's) is in
+/// it unless it is a UDP or Unix domain server or in
+/// [`NOT_STANDALONE_TCP`].
 #[test]
 fn every_tcp_server_is_in_the_table() {
     for name in reliability::binaries() {
-        let udp =
-            name.contains("udpserv") || name.starts_with("unixstr") || name.starts_with("unixdg");
-        if (name.contains("serv") || name.starts_with("httpd")) && !udp {
+        let udp = ["udpserv", "udpsrv", "unixstr", "unixdg"]
+            .iter()
+            .any(|kind| name.contains(kind));
+        let server = name.contains("serv") || name.contains("srv") || name.starts_with("httpd");
+        if server && !udp && !NOT_STANDALONE_TCP.contains(&name.as_str()) {
             assert!(
                 SERVERS.iter().any(|s| s.name == name),
                 "{name} is missing from reliability::SERVERS"
