@@ -24,6 +24,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use super::{Experiment, Lab};
 use crate::config::Config;
 use crate::procfs::group_cpu;
+use crate::progress::say;
 use crate::report::{num, show, Chart, Section, Table, Target, Verdict, NOT_MEASURED};
 use crate::spawn::Spawned;
 use crate::svg::bar_chart;
@@ -251,7 +252,10 @@ fn install_missing() -> Option<String> {
     if missing.is_empty() {
         return None;
     }
-    eprintln!("lab: http needs {}: apt-get install", missing.join(" "));
+    say(format!(
+        "lab: http needs {}: apt-get install",
+        missing.join(" ")
+    ));
     let ok = crate::apt::install(&missing);
     Some(match ok {
         true => format!("installed {}", missing.join(" ")),
@@ -559,7 +563,7 @@ impl Experiment for Http {
     fn plan(&self, lab: &mut Lab) -> Vec<Box<dyn super::Point>> {
         if lab.cfg.build {
             if let Some(done) = install_missing() {
-                eprintln!("lab: {done}");
+                say(format!("lab: {done}"));
             }
         }
         let mut chosen = Vec::new();
