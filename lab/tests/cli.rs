@@ -61,6 +61,17 @@ fn help_gives_two_short_runs() {
     );
 }
 
+#[test]
+fn a_wrong_argument_gets_one_line() {
+    let out = lab().args(["--only", "echo", "--x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "lab: unknown option --x (lab --help lists the options)\n"
+    );
+}
+
 /// A lab run that measures nothing (fast), writing into `root`.
 fn empty_run(root: &std::path::Path) -> Command {
     let _ = fs::remove_dir_all(root);
