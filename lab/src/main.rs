@@ -32,11 +32,12 @@ use lab::spawn::{kill_children_on_signals, pin_self};
 use lab::{perf, readme};
 
 /// The crates whose binaries the lab drives.
-const CRATES: [&str; 7] = [
+const CRATES: [&str; 8] = [
     "lab",
     "tcpcliserv",
     "select",
     "nonblock",
+    "threads",
     "aio",
     "server",
     "tinyhttpd",
