@@ -690,9 +690,9 @@ fn section(lab: &Lab) -> Section {
          one thread, for {} s after {} s of warm-up, at {} connections. Loads: `/index.html` \
          ({page} bytes) kept alive; the same with `Connection: close`; `/color.cgi?color=red` \
          (a Perl program forked and executed per request) kept alive, measured for {} s after \
-         {} s of warm-up (at least {} s and {} s: at 100 connections the first wave of CGI \
-         requests takes about a second to answer on one CPU), wrk waiting up to {} s for an \
-         answer. wrk measures every row \
+         {} s of warm-up (at least {} s and {} s: at {} connections the first wave of CGI \
+         requests, a fork and an exec of Perl each, all wait for one CPU before the first \
+         answer), wrk waiting up to {} s for an answer. wrk measures every row \
          but those marked ab: the faithful `httpd` closes each response instead of sending its \
          length, which wrk counts as an error, so it and nginx beside it are measured with ab \
          (whose percentiles are whole milliseconds). Server CPU is its whole process group's \
@@ -707,6 +707,7 @@ fn section(lab: &Lab) -> Section {
         Load::Cgi.windows(&lab.cfg).1,
         CGI_MEASURE.as_secs(),
         CGI_WARMUP.as_secs(),
+        CONNS[CONNS.len() - 1],
         CGI_TIMEOUT.as_secs(),
     );
     let t = table(lab, &CONNS);
