@@ -402,7 +402,7 @@ fn section(lab: &Lab) -> Section {
     let _ = writeln!(
         md,
         "`client 127.0.0.1 <port> {} {} {}`: {} children, {} connections each, {} bytes per request \
-         (the book: 5 children × 1000 connections × 4000 bytes). Servers that take a pool size get {} \
+         (the book: two clients at once, each of 5 children × 500 connections × 4000 bytes). Servers that take a pool size get {} \
          children or threads, as the book's did; the modern ones one per CPU they may use (1, pinned). \
          *CPU* is what the server prints on SIGINT, as in the book: getrusage of itself and the children \
          it waited for, over its whole life. *Process control* is that minus `serv00`'s, the book's \
