@@ -51,7 +51,8 @@ use unp::{err_quit, err_sys, tcp_listen, OrDie};
 const SIOCATMARK: libc::c_ulong = 0x8905;
 
 /// The receivers' command line, `[ <host> ] <port#>`, and their
-/// `Tcp_listen` on it; any other count prints `usage` and exits 1.
+/// `Tcp_listen` on it; any other count prints `usage` and exits 1. They
+/// start as servers ([`unp::args::Role::Server`]): `SIGPIPE` stays ignored.
 pub fn listen_args(usage: &str) -> Socket {
     match arguments(usage, Role::Server).as_slice() {
         [port] => tcp_listen(None, port),
