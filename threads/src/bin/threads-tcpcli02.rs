@@ -17,7 +17,8 @@
 //! and its `done = 1`: a normal end is then reported as premature (this
 //! port's tests hit it with the C's order). `done` is an `AtomicBool` (the C's plain `int`,
 //! written by one thread and read by another, is a data race); the socket
-//! reaches `copyto` in an `Arc`; the usage names the binary.
+//! reaches `copyto` in an `Arc`; the usage names the binary; a line holding a NUL byte is sent and its echo printed whole,
+//! where the C stops at the NUL (`strlen`, `fputs`).
 
 use std::io::{self, Write};
 use std::net::Shutdown;
