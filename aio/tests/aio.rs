@@ -44,7 +44,7 @@ macro_rules! conformance_tests {
 conformance_tests!(aioserv01 uringserv01 uringserv02; (
     echoes_lines echoes_partial_line echoes_long_line echoes_binary
     half_close_gets_every_byte survives_reset survives_client_vanishing_mid_write
-    many_clients slow_reader
+    survives_epipe many_clients slow_reader
 ));
 
 /// `n` clients connected and served once, then left idle, each with a read

@@ -10,11 +10,14 @@
 //!
 //! - The client's read loop (Figure 1.5) copies whatever each `read`
 //!   returns: TCP is a byte stream, so one 26-byte reply may take any
-//!   number of reads (Exercises 1.4 and 1.5 count them). It writes each
-//!   read whole, where the C's `fputs` stops at a NUL byte in the reply.
+//!   number of reads (Exercises 1.4 and 1.5 count them).
 //! - The servers set no `SO_REUSEADDR`: a server restarted at once may find
 //!   its port still held by the last one's connections in TIME_WAIT, and
 //!   die with `bind error: Address already in use`.
+//!
+//! One thing the clients do differently: each read is written whole, where
+//! the C's `fputs` stops at a NUL byte in the reply (each client's doc says
+//! so).
 //!
 //! The reply is `ctime(3)`'s 24 characters and `\r\n` (RFC 867), from
 //! [`unp::time::ctime_now`].

@@ -6,8 +6,8 @@ use std::ffi::CString;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use unp_tests::{
-    assert_usage, bin, client, free_port, in_netns, run_client, server, skip_unless_root,
-    socket_queues, tcp_memory, wait_until,
+    assert_dies_of_sigpipe, assert_usage, bin, client, free_port, in_netns, run_client, server,
+    skip_unless_root, socket_queues, tcp_memory, wait_until,
 };
 
 /// Parse a daytime reply (`Thu Nov 26 21:56:32 2026\r\n`) as local time.
@@ -156,6 +156,12 @@ fn byteorder_prints_the_target_and_its_byte_order() {
         out.starts_with(arch) && out.ends_with(&format!("-linux-gnu: {order}\n")),
         "{out:?}"
     );
+}
+
+/// `byteorder | head -c 0` dies of SIGPIPE, as the C does.
+#[test]
+fn byteorder_dies_of_sigpipe_when_nobody_reads_stdout() {
+    assert_dies_of_sigpipe("byteorder", &[], b"");
 }
 
 #[test]

@@ -18,7 +18,9 @@ pub fn usage() -> String {
 Measures every I/O model and server design of the workspace on this machine
 and writes results/<timestamp>/ (report.md, measurements.csv, charts) under
 the workspace root, with results/latest pointing at it; then prints the report.
-Run it from a release build (cargo run --release -p lab) on an idle machine.
+Run it from a release build (cargo run --release -p lab) on an idle machine:
+about 20 minutes on 2 cores in quick mode (plus the release build). For a
+first look, take one of the two short runs at the end.
 
 Experiments:
 ",
@@ -73,6 +75,31 @@ fn list(values: &[usize]) -> String {
         .map(usize::to_string)
         .collect::<Vec<_>>()
         .join(",")
+}
+
+/// Why [`Config::parse`] gives no configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoConfig {
+    /// `--help` or `-h`: print [`usage`].
+    Help,
+    /// A mistake, as one line for stderr: `lab: unknown option --x (lab
+    /// --help lists the options)`.
+    Wrong(String),
+}
+
+impl std::fmt::Display for NoConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NoConfig::Help => f.write_str("lab: --help"),
+            NoConfig::Wrong(line) => f.write_str(line),
+        }
+    }
+}
+
+impl NoConfig {
+    fn wrong(what: impl std::fmt::Display) -> NoConfig {
+        NoConfig::Wrong(format!("lab: {what} (lab --help lists the options)"))
+    }
 }
 
 /// What a debug build of the lab does, whose figures would mean nothing.
@@ -146,7 +173,8 @@ pub struct Config {
 }
 
 impl Config {
-    /// The default: every experiment, a few minutes on 2 cores.
+    /// The default: every experiment, about 20 minutes on 2 cores (plus the
+    /// release build); [`usage`] gives two short runs.
     pub fn quick() -> Config {
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         Config {
@@ -189,9 +217,9 @@ impl Config {
         }
     }
 
-    /// The configuration from the lab's arguments, or a message saying
-    /// what is wrong (with the usage).
-    pub fn parse(args: &[String]) -> Result<Config, String> {
+    /// The configuration from the lab's arguments; or a request for the
+    /// help, or one line saying what is wrong.
+    pub fn parse(args: &[String]) -> Result<Config, NoConfig> {
         let mut cfg = match args.iter().any(|a| a == "--full") {
             true => Config::full(),
             false => Config::quick(),
@@ -206,7 +234,7 @@ impl Config {
                 continue;
             }
             if arg == "-h" || arg == "--help" {
-                return Err(usage());
+                return Err(NoConfig::Help);
             }
             const VALUED: [&str; 12] = [
                 "--only",
@@ -223,19 +251,19 @@ impl Config {
                 "--readme",
             ];
             if !VALUED.contains(&arg.as_str()) {
-                return Err(format!("unknown option {arg}\n{}", usage()));
+                return Err(NoConfig::wrong(format!("unknown option {arg}")));
             }
             let value = it
                 .next()
-                .ok_or_else(|| format!("{arg} needs a value\n{}", usage()))?;
-            let bad = || format!("bad value for {arg}: {value}\n{}", usage());
-            let list = || -> Result<Vec<usize>, String> {
+                .ok_or_else(|| NoConfig::wrong(format!("{arg} needs a value")))?;
+            let bad = || NoConfig::wrong(format!("bad value for {arg}: {value}"));
+            let list = || -> Result<Vec<usize>, NoConfig> {
                 value
                     .split(',')
                     .map(|v| v.trim().parse().map_err(|_| bad()))
                     .collect()
             };
-            let number = || -> Result<usize, String> { value.parse().map_err(|_| bad()) };
+            let number = || -> Result<usize, NoConfig> { value.parse().map_err(|_| bad()) };
             match arg.as_str() {
                 "--only" => {
                     cfg.only = value
@@ -269,7 +297,7 @@ impl Config {
                 },
                 "--out" => cfg.out = Some(PathBuf::from(value)),
                 "--readme" => cfg.readme = Some(PathBuf::from(value)),
-                _ => return Err(format!("unknown option {arg}\n{}", usage())),
+                _ => return Err(NoConfig::wrong(format!("unknown option {arg}"))),
             }
         }
         cfg.only = experiments::all()
@@ -278,10 +306,7 @@ impl Config {
             .filter(|name| cfg.only.contains(name))
             .collect();
         if cfg.conns.contains(&0) {
-            return Err(format!(
-                "--conns: every count must be at least 1\n{}",
-                usage()
-            ));
+            return Err(NoConfig::wrong("--conns: every count must be at least 1"));
         }
         Ok(cfg)
     }
@@ -376,7 +401,7 @@ mod tests {
     }
 
     #[test]
-    fn mistakes_give_the_usage() {
+    fn a_mistake_is_one_line_and_help_the_usage() {
         for bad in [
             "--only nothing",
             "--repeats",
@@ -387,12 +412,22 @@ mod tests {
             "--bogus 1",
             "--bogus",
         ] {
-            let err = Config::parse(&args(bad)).unwrap_err();
-            assert!(err.ends_with(&usage()), "{bad}: {err}");
+            match Config::parse(&args(bad)) {
+                Err(NoConfig::Wrong(line)) => assert!(
+                    line.starts_with("lab: ")
+                        && line.ends_with(" (lab --help lists the options)")
+                        && !line.contains('\n'),
+                    "{bad}: {line}"
+                ),
+                other => panic!("{bad}: {other:?}"),
+            }
         }
-        assert_eq!(Config::parse(&args("--help")).unwrap_err(), usage());
-        assert!(Config::parse(&args("--bogus"))
-            .unwrap_err()
-            .starts_with("unknown option --bogus\n"));
+        assert_eq!(Config::parse(&args("--help")), Err(NoConfig::Help));
+        assert_eq!(
+            Config::parse(&args("--bogus")),
+            Err(NoConfig::Wrong(
+                "lab: unknown option --bogus (lab --help lists the options)".into()
+            ))
+        );
     }
 }

@@ -2,9 +2,10 @@
 //! by side (not in the book; the book's Figures 30.1 and the §16.2 timings
 //! are two of its experiments).
 //!
-//! `cargo run --release -p lab` (quick mode, a few minutes on 2 cores) or
-//! `cargo run --release -p lab -- --full`; `--only` and `--servers` make a
-//! run short, `--help` lists the rest and two short runs. A debug build
+//! `cargo run --release -p lab` (quick mode, about 20 minutes on 2 cores,
+//! plus the release build) or `cargo run --release -p lab -- --full`;
+//! `--only` and `--servers` make a run short, `--help` lists the rest and
+//! gives two short runs of under a minute each. A debug build
 //! re-runs itself in release under cargo, or stops with the command. It
 //! first builds the binaries it drives (`cargo build --bins` of the server
 //! crates, same profile as itself) and installs perf if missing
@@ -22,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::{self, Command};
 use std::time::{Instant, SystemTime};
 
-use lab::config::{usage, Config, DebugBuild, ALLOW_DEBUG};
+use lab::config::{usage, Config, DebugBuild, NoConfig, ALLOW_DEBUG};
 use lab::experiments::{Lab, ATTEMPTS, DISTURBED_PCT, LOADGEN};
 use lab::procfs::{loadavg, Machine};
 use lab::progress::{minutes, say, Progress};
@@ -31,11 +32,12 @@ use lab::spawn::{kill_children_on_signals, pin_self};
 use lab::{perf, readme};
 
 /// The crates whose binaries the lab drives.
-const CRATES: [&str; 7] = [
+const CRATES: [&str; 8] = [
     "lab",
     "tcpcliserv",
     "select",
     "nonblock",
+    "threads",
     "aio",
     "server",
     "tinyhttpd",
@@ -164,11 +166,11 @@ fn main() {
         .collect();
     let cfg = match Config::parse(&args) {
         Ok(cfg) => cfg,
-        Err(msg) if msg == usage() => {
-            print_stdout(&format!("{msg}\n"));
+        Err(NoConfig::Help) => {
+            print_stdout(&format!("{}\n", usage()));
             return;
         }
-        Err(msg) => unp::err_quit(msg),
+        Err(NoConfig::Wrong(line)) => unp::err_quit(line),
     };
     if let Some(dir) = &cfg.readme {
         match readme::install(&workspace_root(), dir) {

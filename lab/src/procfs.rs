@@ -18,7 +18,7 @@ pub fn group_pids(pgid: i32) -> Vec<i32> {
 }
 
 /// Clock ticks per second, the unit of the times in `/proc/<pid>/stat`.
-fn ticks_per_second() -> u64 {
+pub fn ticks_per_second() -> u64 {
     match sysconf(SysconfVar::CLK_TCK) {
         Ok(Some(n)) if n > 0 => n as u64,
         _ => 100,

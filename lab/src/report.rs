@@ -250,6 +250,17 @@ pub fn num(v: f64) -> String {
     short_number(v)
 }
 
+/// `v` with at least `digits` significant figures: `0.0034`, `0.19`,
+/// `5.4`, `354` for two (a whole number keeps its every digit).
+pub fn significant(v: f64, digits: usize) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let magnitude = v.abs().log10().floor() as i64;
+    let decimals = (digits as i64 - 1 - magnitude).max(0) as usize;
+    format!("{v:.decimals$}")
+}
+
 /// Whether this run met a target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
@@ -355,6 +366,16 @@ pub fn link_latest(dir: &Path) -> io::Result<()> {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn small_ratios_keep_two_significant_figures() {
+        assert_eq!(significant(0.003_14, 2), "0.0031");
+        assert_eq!(significant(0.0286, 2), "0.029");
+        assert_eq!(significant(0.19, 2), "0.19");
+        assert_eq!(significant(5.432, 2), "5.4");
+        assert_eq!(significant(354.0, 2), "354");
+        assert_eq!(significant(0.0, 2), "0");
+    }
 
     #[test]
     fn csv_has_a_row_per_sample_and_quotes_when_needed() {

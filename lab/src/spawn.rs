@@ -43,7 +43,10 @@ pub fn kill_children_on_signals() {
             for pgid in groups {
                 let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
             }
-            eprintln!("\nlab: {sig}: stopped every server and client it had started");
+            // A closed stderr must not stop the thread before the exit.
+            crate::progress::say(format!(
+                "\nlab: {sig}: stopped every server and client it had started"
+            ));
             std::process::exit(130);
         }
     });

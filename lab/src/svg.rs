@@ -35,11 +35,23 @@ const PALETTE: [&str; 12] = [
     "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
     "#7f7f7f", "#bcbd22", "#393b79", "#637939",
 ];
-/// Line patterns: solid, dashed, dotted, dash-dot; with [`MARKERS`] and the
-/// palette no two of twelve lines look alike.
+/// Line patterns: solid, dashed, dotted, dash-dot.
 const DASHES: [&str; 4] = ["", "9 4", "2 3", "9 3 2 3"];
 /// Point markers: circle, square, triangle.
 const MARKERS: usize = 3;
+
+/// The colour, dash pattern and marker kind of series `i`. The colour
+/// cycles through the palette; each time it comes round again, the dash and
+/// the marker move on one step more, so that no two of the first
+/// `PALETTE.len() * DASHES.len()` series look alike.
+fn style(i: usize) -> (&'static str, &'static str, usize) {
+    let turn = i / PALETTE.len();
+    (
+        PALETTE[i % PALETTE.len()],
+        DASHES[(i + turn) % DASHES.len()],
+        (i + turn) % MARKERS,
+    )
+}
 
 /// The marker `kind` at (`x`, `y`) in `colour`.
 fn marker(kind: usize, x: f64, y: f64, colour: &str) -> String {
@@ -241,8 +253,8 @@ pub fn line_chart(
         ylab = axis_label(y_label, log_y)
     );
     for (i, s) in series.iter().enumerate() {
-        let colour = PALETTE[i % PALETTE.len()];
-        let dash = match DASHES[i % DASHES.len()] {
+        let (colour, dash, kind) = style(i);
+        let dash = match dash {
             "" => String::new(),
             pattern => format!(r#" stroke-dasharray="{pattern}""#),
         };
@@ -278,7 +290,7 @@ pub fn line_chart(
             path.join(" ")
         );
         for (px, py) in &pts {
-            let _ = writeln!(out, "{}", marker(i, *px, *py, colour));
+            let _ = writeln!(out, "{}", marker(kind, *px, *py, colour));
         }
         let ly = top + 10.0 + 18.0 * i as f64;
         let _ = writeln!(
@@ -286,7 +298,7 @@ pub fn line_chart(
             r#"<line x1="{a}" y1="{ly}" x2="{b}" y2="{ly}" stroke="{colour}" stroke-width="2.5"{dash}/>{m}<text x="{tx}" y="{ty}">{name}</text>"#,
             a = right + 10.0,
             b = right + 40.0,
-            m = marker(i, right + 25.0, ly, colour),
+            m = marker(kind, right + 25.0, ly, colour),
             tx = right + 46.0,
             ty = ly + 4.0,
             name = escape(&s.name)
@@ -370,6 +382,15 @@ pub fn bar_chart(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn twenty_four_series_have_twenty_four_styles() {
+        let styles: std::collections::HashSet<_> = (0..24).map(style).collect();
+        assert_eq!(styles.len(), 24);
+        let all: std::collections::HashSet<_> =
+            (0..PALETTE.len() * DASHES.len()).map(style).collect();
+        assert_eq!(all.len(), PALETTE.len() * DASHES.len());
+    }
 
     #[test]
     fn numbers_are_short() {

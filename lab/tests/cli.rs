@@ -1,9 +1,14 @@
 //! The lab's command line as a reader meets it: a debug build that will
 //! not measure, `--help`, and a report piped into a reader that stops
-//! early (`lab | head`). Nothing here measures a speed.
+//! early (`lab | head`), or interrupted with nowhere to print. Nothing
+//! here measures a speed.
 
 use std::fs;
 use std::process::{Command, Stdio};
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use unp_tests::{children_of, proc_stat, wait_until};
 
 const LAB: &str = env!("CARGO_BIN_EXE_lab");
 
@@ -53,6 +58,17 @@ fn help_gives_two_short_runs() {
         help.matches("\n  cargo run --release -p lab -- ").count(),
         2,
         "{help}"
+    );
+}
+
+#[test]
+fn a_wrong_argument_gets_one_line() {
+    let out = lab().args(["--only", "echo", "--x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "lab: unknown option --x (lab --help lists the options)\n"
     );
 }
 
@@ -110,4 +126,52 @@ fn a_closed_stderr_silences_the_lab_but_does_not_stop_it() {
     assert!(status.success(), "{status}");
     assert!(root.join("report.md").is_file());
     fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn an_interrupt_with_stderr_closed_still_stops_the_run() {
+    // `lab 2>&1 | head`, the reader gone, then Ctrl-C: the lab must kill
+    // its servers and stop with 130, not run on and write a report.
+    let root = std::env::temp_dir().join(format!("lab-sigint-test-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&root);
+    let (reader, writer) = std::io::pipe().unwrap();
+    let mut child = lab()
+        .env("LAB_DEBUG", "1")
+        .args([
+            "--no-build",
+            "--only",
+            "echo",
+            "--servers",
+            "lab-tokio-echo",
+            "--conns",
+            "1",
+            "--repeats",
+            "1",
+            "--seconds",
+            "30",
+            "--out",
+        ])
+        .arg(&root)
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
+        .spawn()
+        .unwrap();
+    drop(reader);
+    let lab_pid = child.id() as i32;
+    let server = || {
+        children_of(lab_pid).into_iter().find(|&(pid, _)| {
+            fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c == "lab-tokio-echo\n")
+        })
+    };
+    wait_until("the lab starts its server", || server().is_some());
+    let (server_pid, _) = server().unwrap();
+    kill(Pid::from_raw(lab_pid), Signal::SIGINT).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{status}");
+    assert!(!root.join("report.md").exists());
+    // Killed, then reaped by whoever inherited it (or a zombie there).
+    wait_until("the server is killed", || {
+        proc_stat(server_pid).is_none_or(|stat| stat[0] == "Z")
+    });
+    let _ = fs::remove_dir_all(&root);
 }

@@ -122,9 +122,7 @@ fn tokio_peer_echoes_and_survives_a_reset() {
     let port = free_port();
     let _server = server("lab-tokio-echo", &[&port.to_string()], port);
     // A client that resets its connection (SO_LINGER 0) must not stop it.
-    let rude = socket2::Socket::from(TcpStream::connect(("127.0.0.1", port)).unwrap());
-    rude.set_linger(Some(Duration::ZERO)).unwrap();
-    drop(rude);
+    unp_tests::reset(TcpStream::connect(("127.0.0.1", port)).unwrap());
     let mut sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
     sock.set_read_timeout(Some(WAIT)).unwrap();
     sock.write_all(b"hello, tokio\n").unwrap();

@@ -106,7 +106,9 @@ fn bad_options_print_the_help_and_one_line() {
         );
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
-            stdout.starts_with("usage: testaddrinfo [ options ]\noptions: -h <host>"),
+            stdout.starts_with(
+                "usage: testaddrinfo [ options ]   (this is testga)\noptions: -h <host>"
+            ),
             "{stdout}"
         );
         assert!(stdout.ends_with("must be specified.\n"), "{stdout}");

@@ -43,6 +43,7 @@ use std::os::fd::{AsRawFd, RawFd};
 use nix::errno::Errno;
 use nix::sys::socket::{recv, MsgFlags};
 use socket2::Socket;
+use unp::args::{arguments, Role};
 use unp::signal::write_in_handler;
 use unp::{err_quit, err_sys, tcp_listen, OrDie};
 
@@ -50,13 +51,10 @@ use unp::{err_quit, err_sys, tcp_listen, OrDie};
 const SIOCATMARK: libc::c_ulong = 0x8905;
 
 /// The receivers' command line, `[ <host> ] <port#>`, and their
-/// `Tcp_listen` on it; any other count prints `usage` and exits 1.
+/// `Tcp_listen` on it; any other count prints `usage` and exits 1. They
+/// start as servers ([`unp::args::Role::Server`]): `SIGPIPE` stays ignored.
 pub fn listen_args(usage: &str) -> Socket {
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
-    match args.as_slice() {
+    match arguments(usage, Role::Server).as_slice() {
         [port] => tcp_listen(None, port),
         [host, port] => tcp_listen(Some(host), port),
         _ => err_quit(usage),

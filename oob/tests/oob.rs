@@ -18,7 +18,8 @@ use nix::sys::socket::{recv, MsgFlags};
 use nix::unistd::Pid;
 use socket2::SockRef;
 use unp_tests::{
-    asleep_in, assert_usage, children_of, client, free_port, server, wait_until, Proc, TIMEOUT,
+    asleep_in, assert_dies_of_sigpipe, assert_usage, children_of, client, free_port, server,
+    wait_until, Proc, TIMEOUT,
 };
 
 /// One step of tcpsend01: normal data, or one urgent byte.
@@ -204,6 +205,17 @@ fn urgent_byte_is_pollpri_and_reads_once() {
 
     let mut fds = [PollFd::new(receiver.as_fd(), asked)];
     assert_eq!(poll(&mut fds, PollTimeout::ZERO), Ok(0));
+}
+
+/// `tcpsend04 ... | head -c 0`: the sender dies of SIGPIPE at its first
+/// line of output, as the C does, instead of going on unseen.
+#[test]
+fn senders_die_of_sigpipe_when_nobody_reads_stdout() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    for n in ["01", "04", "05", "06"] {
+        assert_dies_of_sigpipe(&format!("tcpsend{n}"), &["127.0.0.1", &port], b"");
+    }
 }
 
 #[test]

@@ -8,7 +8,9 @@ use std::process::Command;
 
 use socket2::{Domain, Socket, Type};
 use sockopt::getsockopt_int;
-use unp_tests::{assert_usage, client, free_port, run_client, skip_unless_root};
+use unp_tests::{
+    assert_dies_of_sigpipe, assert_usage, client, free_port, run_client, skip_unless_root,
+};
 
 fn stdout_of(name: &str, args: &[&str]) -> String {
     String::from_utf8(run_client(name, args, b"", "")).unwrap()
@@ -262,6 +264,14 @@ fn a_closed_port_is_connection_refused_after_the_defaults() {
         .code(1)
         .stdout(defaults_line() + "\n")
         .stderr("connect error: Connection refused\n");
+}
+
+/// `prdefaults | head -c 0`: dies of SIGPIPE at its first line, as the C.
+#[test]
+fn they_die_of_sigpipe_when_nobody_reads_stdout() {
+    for name in ["checkopts", "prdefaults", "sockopt"] {
+        assert_dies_of_sigpipe(name, &[], b"");
+    }
 }
 
 #[test]

@@ -21,6 +21,56 @@
 //! send the whole line. The C's `str_cli` sends `strlen(sendline)` bytes:
 //! the line up to its first NUL, without its newline, so it then waits for
 //! ever for an echo that cannot end.
+//!
+//! ## The select and poll servers (Figures 6.21-6.22, 6.25-6.26)
+//!
+//! `tcpservselect01`:
+//! - A connection whose descriptor would not fit in an `fd_set` (fd >=
+//!   `FD_SETSIZE`, 1024) is refused: the server prints `too many clients:
+//!   descriptor N does not fit in an fd_set (FD_SETSIZE 1024), connection
+//!   closed` on stderr, closes that one connection and goes on serving.
+//!   The C counts free slots of its `client[FD_SETSIZE]` array instead: it
+//!   quits with `too many clients` when they are all taken, but when the
+//!   process holds other descriptors, a client's descriptor can reach 1024
+//!   while slots remain, and `FD_SET` writes past the end of the `fd_set`.
+//!   Here no descriptor at or above `FD_SETSIZE` ever enters a set.
+//! - A read or write error from one client (`ECONNRESET` from a client that
+//!   reset, `EPIPE`) closes that client, where the C's `Read` wrapper ends
+//!   the server (Rust also leaves SIGPIPE ignored, so a reset client cannot
+//!   kill it).
+//! - Running out of descriptors at `accept` prints `accept error: Too many
+//!   open files` and stops watching the listening socket until a client
+//!   leaves, where the C dies.
+//!
+//! The book's `client[FD_SETSIZE]` array with `-1` holes becomes a `Vec`
+//! of slots, `None` for a hole, that grows as clients come; `allset` and
+//! `maxfd` go: the read set is built from the slots each round (nix's
+//! `select` computes `maxfd + 1`), and every slot is checked rather than
+//! stopping when `nready` readable descriptors have been seen. Dropping a
+//! socket closes it.
+//!
+//! `tcpservpoll01`:
+//! - The C sizes its array with `OPEN_MAX`, which modern systems no longer
+//!   define, and the Linux build fix replaced it with `FOPEN_MAX`, the
+//!   number of stdio streams, 16 on glibc: the 16th concurrent client made
+//!   the server quit with `too many clients`. Here the `pollfd` array grows
+//!   with the clients, so the server holds as many as its descriptor limit
+//!   (`ulimit -n`) allows.
+//! - At that limit `accept` fails with `EMFILE`: the server prints `accept
+//!   error: Too many open files` and stops watching the listening socket
+//!   until a client leaves (the waiting connections stay in the listen
+//!   queue), where the C dies.
+//! - `POLLHUP` is handled as a read too, so a hung-up client is closed
+//!   instead of making `poll` return at once forever; any read or write
+//!   error closes that client only, where the C ends the server on errors
+//!   other than `ECONNRESET` (and Rust leaves SIGPIPE ignored, so a reset
+//!   client cannot kill it).
+//!
+//! The book's `client` array of `pollfd` with `fd = -1` holes becomes a
+//! `Vec` of slots, `None` for a hole, that grows as clients come; the
+//! `pollfd` array is built from the listening socket and the filled slots
+//! each round, and every slot is checked rather than stopping when `nready`
+//! ready descriptors have been seen. Dropping a socket closes it.
 
 /// `sscanf(line, "%ld%ld", &arg1, &arg2) == 2`, the parse of the sum client
 /// and server (Figures 5.17 and 5.19): two decimal numbers, each after

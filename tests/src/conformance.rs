@@ -77,6 +77,7 @@ pub const CHECKS: &[Check] = &[
         "survives_client_vanishing_mid_write",
         survives_client_vanishing_mid_write,
     ),
+    ("survives_epipe", survives_epipe),
     ("many_clients", many_clients),
     ("refuses_client_beyond_max", refuses_client_beyond_max),
     ("slow_reader", slow_reader),
@@ -213,19 +214,21 @@ pub fn survives_client_vanishing_mid_write(server: &EchoServer) {
 /// stopped: Linux records `EPIPE` (not `ECONNRESET`) for a reset in
 /// CLOSE_WAIT, so the echo the server writes once it runs again fails with
 /// `EPIPE`, and raises `SIGPIPE`. A server that does not ignore `SIGPIPE`
-/// dies here every time (§5.13's second write, on the server's side).
+/// dies here every time (§5.13's second write, on the server's side). The
+/// whole process group is stopped, so a child serving the client (a forking
+/// server's) is stopped too.
 pub fn survives_epipe(server: &EchoServer) {
     let (mut proc, port) = server.start();
     let mut client = connect(port);
     exchange(&mut client, b"registered\n", b"registered\n");
-    proc.pause();
+    proc.pause_group();
     client.write_all(b"gone\n").expect("write");
     client.shutdown(Shutdown::Write).expect("shutdown");
     wait_until("the server's side to take the FIN", || {
         tcp_state(&client) == FIN_WAIT2
     });
     reset(client);
-    proc.resume();
+    proc.resume_group();
     assert_serving(&mut proc, port);
     assert_running(&mut proc);
 }

@@ -25,7 +25,8 @@
 //!   it (unless `UNP_REQUIRE_ROOT` is set);
 //! - with the `cmd` feature (tests only, it brings `assert_cmd`): [`client`]
 //!   (a command with a timeout), [`run_client`], [`assert_usage`] (the usage
-//!   errors of many programs, table-driven) and [`in_netns`] (a script in a
+//!   errors of many programs, table-driven), [`assert_dies_of_sigpipe`] (a
+//!   client whose stdout nobody reads) and [`in_netns`] (a script in a
 //!   private network namespace, where the book's fixed ports are free);
 //! - [`netlab`]: a network of namespaces (hosts on a broadcast subnet, a
 //!   router, a host behind it) for broadcast, multicast and raw sockets.
@@ -47,7 +48,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 #[cfg(feature = "cmd")]
-pub use cmd::{assert_usage, client, in_netns, run_client, spawn_in_netns};
+pub use cmd::{assert_dies_of_sigpipe, assert_usage, client, in_netns, run_client, spawn_in_netns};
 pub use net::{
     assert_udp_echoes, binary_data, connect, exchange, free_port, port_bound_by, port_holders,
     port_in_state, reset, socket_queues, tcp_memory, tcp_state, udp_socket, TcpMemory, FIN_WAIT2,

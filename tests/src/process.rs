@@ -233,6 +233,22 @@ impl Proc {
         self.signal(Signal::SIGCONT);
     }
 
+    /// [`Proc::pause`] for every process of the program's group (a forking
+    /// server's children too), waiting until each one is stopped.
+    pub fn pause_group(&self) {
+        let _ = killpg(Pid::from_raw(self.pid()), Signal::SIGSTOP);
+        wait_until("every process of the group to stop", || {
+            process_group(self.pid())
+                .iter()
+                .all(|&(_, state)| state == 'T' || state == 'Z')
+        });
+    }
+
+    /// Let the group stopped by [`Proc::pause_group`] run again.
+    pub fn resume_group(&self) {
+        let _ = killpg(Pid::from_raw(self.pid()), Signal::SIGCONT);
+    }
+
     /// The exit status, if the program has exited.
     pub fn try_exit(&mut self) -> Option<ExitStatus> {
         self.child.try_wait().expect("try_wait")

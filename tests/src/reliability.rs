@@ -278,14 +278,7 @@ pub const SERVERS: &[Server] = &[
     multiplexing(row("aioserv01", PORT, Protocol::Echo)),
     multiplexing(row("uringserv01", PORT, Protocol::Echo)),
     multiplexing(row("uringserv02", PORT, Protocol::Echo)),
-    Server {
-        pending: &[Pending {
-            check: Check::Descriptors,
-            why: "prints `accept error` for every failed accept while out of descriptors \
-                  (the lab's peer, helper lab)",
-        }],
-        ..multiplexing(row("lab-tokio-echo", PORT, Protocol::Echo))
-    },
+    multiplexing(row("lab-tokio-echo", PORT, Protocol::Echo)),
     Server {
         // In the foreground (`unp::daemon::daemon_init`): the checks need
         // the server as the process they started. Its stdout is /dev/null.

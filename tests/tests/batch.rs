@@ -1,14 +1,20 @@
 //! The book's `str_cli` versions side by side (§16.2): a file of several
-//! thousand lines piped into each one comes back whole, and through a path
-//! with latency the stop-and-wait version of chapter 5 is far slower than
-//! the three that keep the pipe full.
+//! thousand lines piped into each one comes back whole, and the
+//! stop-and-wait version of chapter 5 needs a round trip per line where the
+//! three that keep the pipe full need one for the whole file.
 //!
 //! Build first: `cargo build -p tcpcliserv -p select -p nonblock`.
 
+use std::fs::File;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::PathBuf;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use unp_tests::{client, free_port, server, DelayProxy};
+use unp_tests::{
+    asleep_in, bin, client, free_port, process_group, server, tcp_memory, wait_until, Proc,
+};
 
 /// Every `str_cli` of the book that a batch file goes through, in the
 /// book's order, with the chapter 5 stop-and-wait client first.
@@ -56,33 +62,104 @@ fn every_str_cli_echoes_a_batch_file_whole() {
     let _ = std::fs::remove_file(file);
 }
 
-#[test]
-fn through_a_slow_path_stop_and_wait_is_far_slower() {
-    let port = free_port();
-    let _serv = server("tcpserv04", &[&port.to_string()], port);
-    // A path with latency: every byte (and the end of file) delivered 20 ms
-    // after it arrived, in each direction, with no limit on the bytes in
-    // flight: a long, fast pipe.
-    let delayed =
-        DelayProxy::start(([127, 0, 0, 1], port).into(), Duration::from_millis(20)).expect("proxy");
-    let proxy = delayed.addr().port();
-    // 150 lines: stop-and-wait needs at least 150 round trips of 40 ms, 6 s;
-    // the others fill the pipe and need a few round trips.
-    let (file, text) = batch_file(150);
-    let took: Vec<Duration> = CLIENTS
-        .iter()
-        .map(|(name, what)| {
-            let took = run_batch(name, proxy, &file, &text);
-            eprintln!("20 ms each way, 150 lines: {name:18} {what:35} {took:?}");
-            took
-        })
-        .collect();
-    let _ = std::fs::remove_file(file);
-    let stop_and_wait = took[0];
-    for ((name, _), t) in CLIENTS.iter().zip(&took).skip(1) {
-        assert!(
-            stop_and_wait >= 3 * *t,
-            "stop-and-wait took {stop_and_wait:?}, {name} {t:?}: not 3 times slower"
-        );
+/// The system calls a client sleeps in while it waits for an echo (or, the
+/// fork client's parent, for its child's signal).
+const WAITING: [i64; 7] = [
+    libc::SYS_read,
+    libc::SYS_select,
+    libc::SYS_pselect6,
+    libc::SYS_poll,
+    libc::SYS_ppoll,
+    libc::SYS_pause,
+    libc::SYS_rt_sigsuspend,
+];
+
+/// Whether `client`, connected to `sock`, can send nothing more until it
+/// gets an echo: it has printed every byte echoed to it so far, each of its
+/// processes sleeps waiting (or has exited), and every byte it wrote has
+/// reached `sock` (its end of the connection has nothing unacknowledged).
+fn waits_for_an_echo(client: &Proc, echoed: usize, sock: &TcpStream) -> bool {
+    client.stdout().len() == echoed
+        && process_group(client.pid())
+            .iter()
+            .all(|&(pid, state)| state == 'Z' || asleep_in(pid, &WAITING))
+        && tcp_memory(sock.peer_addr().unwrap(), sock.local_addr().unwrap())
+            .map_or(true, |mem| mem.unacked == 0)
+}
+
+/// Play the echo server to `name` fed `file`, one round trip at a time:
+/// wait until the client can send nothing more without an echo, then echo
+/// everything it sent. Returns what it sent in each round trip; checks that
+/// its output is the file.
+fn round_trips(name: &str, file: &PathBuf, text: &str) -> Vec<String> {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let mut cmd = Command::new(bin(name));
+    cmd.args(["127.0.0.1", &port]);
+    let mut client = Proc::start(&mut cmd, File::open(file).unwrap().into()).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let mut accepted = None;
+    wait_until(&format!("{name} to connect"), || {
+        accepted = listener.accept().ok();
+        accepted.is_some()
+    });
+    let (mut sock, _) = accepted.unwrap();
+    sock.set_nonblocking(true).unwrap();
+    let (mut rounds, mut echoed, mut eof) = (Vec::new(), 0, false);
+    while !eof {
+        wait_until(&format!("{name} waiting for an echo"), || {
+            waits_for_an_echo(&client, echoed, &sock)
+        });
+        let mut sent = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            match sock.read(&mut buf) {
+                Ok(0) => break eof = true,
+                Ok(n) => sent.extend_from_slice(&buf[..n]),
+                Err(err) if err.kind() == ErrorKind::WouldBlock => break,
+                Err(err) => panic!("read from {name}: {err}"),
+            }
+        }
+        if !sent.is_empty() {
+            sock.set_nonblocking(false).unwrap();
+            sock.write_all(&sent).unwrap();
+            sock.set_nonblocking(true).unwrap();
+            echoed += sent.len();
+            rounds.push(String::from_utf8(sent).unwrap());
+        }
     }
+    sock.shutdown(Shutdown::Write).unwrap();
+    assert!(client.wait_exit().success(), "{name}: {}", client.stderr());
+    assert_eq!(client.stdout(), text, "{name}");
+    assert_eq!(client.stderr(), "", "{name}");
+    rounds
+}
+
+/// §16.2's lesson without a clock: stop-and-wait (Figure 5.5) sends one
+/// line per round trip, so a file of N lines takes N round trips however
+/// short the path; the three others send the whole file, and its end,
+/// before the first echo: one round trip, the pipe kept full. (Through a
+/// path of 20 ms each way that is N * 40 ms against about 40 ms: the lab
+/// measures it.)
+#[test]
+fn stop_and_wait_needs_a_round_trip_per_line_the_others_one() {
+    const LINES: usize = 30;
+    let (file, text) = batch_file(LINES);
+    let lines: Vec<String> = text.split_inclusive('\n').map(String::from).collect();
+    for (name, what) in CLIENTS {
+        let rounds = round_trips(name, &file, &text);
+        eprintln!(
+            "{LINES} lines: {name:18} {what:35} {} round trips",
+            rounds.len()
+        );
+        match name {
+            "tcpcli01" => assert_eq!(rounds, lines, "{name}: one line per round trip"),
+            _ => assert_eq!(
+                rounds,
+                std::slice::from_ref(&text),
+                "{name}: the whole file at once"
+            ),
+        }
+    }
+    let _ = std::fs::remove_file(file);
 }

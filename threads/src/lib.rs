@@ -57,6 +57,7 @@ use std::io;
 use std::os::fd::{AsFd, AsRawFd};
 
 use nix::errno::Errno;
+use unp::args::{arguments, Role};
 use unp::{err_quit, tcp_connect, wrap, writen, OrDie, MAXLINE};
 
 /// The most files a web client fetches (the C's static `file[MAXFILES]`).
@@ -148,10 +149,7 @@ pub fn pthread_self() -> u64 {
 /// home page and at most [`MAXFILES`] files (the rest are ignored, as in
 /// the C). A `#conns` that is not a positive number is a usage error.
 pub fn web_args(usage: &str) -> (usize, String, String, String, Vec<String>) {
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
+    let args = arguments(usage, Role::Client);
     if args.len() < 4 {
         err_quit(usage);
     }

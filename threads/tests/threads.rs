@@ -10,7 +10,10 @@ use std::sync::mpsc::{channel, Receiver};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 
-use unp_tests::{assert_usage, client, connect, exchange, free_port, server, Proc, TIMEOUT};
+use unp_tests::{
+    assert_dies_of_sigpipe, assert_usage, client, connect, exchange, free_port, server, Proc,
+    TIMEOUT,
+};
 
 /// Run `name` with `args` to a successful end, with nothing on stderr:
 /// its stdout.
@@ -101,6 +104,17 @@ fn tcpcli02_notices_a_server_that_ends_first() {
         assert_eq!(status.code(), Some(code), "{cli}");
         assert_eq!(proc.stdout(), "", "{cli}");
         assert_eq!(proc.stderr(), stderr, "{cli}");
+    }
+}
+
+/// `threads-tcpcli01 ... | head -c 0`: the clients die of SIGPIPE at their
+/// first echo, silently, as the C does; with Rust's SIGPIPE ignored they
+/// said `fputs error: Broken pipe` and exited 1.
+#[test]
+fn clients_die_of_sigpipe_when_nobody_reads_stdout() {
+    let (_srv, port) = start("threads-tcpserv01");
+    for cli in ["threads-tcpcli01", "threads-tcpcli02"] {
+        assert_dies_of_sigpipe(cli, &["127.0.0.1", &port], b"hello\nworld\n");
     }
 }
 
@@ -313,6 +327,15 @@ fn example01_loses_increments() {
 }
 
 /// With the mutex, every value from 1 to 10000 is printed once, in order.
+/// `example01 | head -1` ends when `head` does, as in C: the counters die
+/// of SIGPIPE instead of running on, unseen.
+#[test]
+fn examples_die_of_sigpipe_when_nobody_reads_stdout() {
+    for name in ["example01", "example02", "example03"] {
+        assert_dies_of_sigpipe(name, &[], b"");
+    }
+}
+
 #[test]
 fn example02_loses_nothing() {
     let values = counter_values("example02");

@@ -11,8 +11,8 @@ use std::process::{Command, Stdio};
 
 use nix::unistd::{getgid, getuid};
 use unp_tests::{
-    assert_usage, bin, client, free_port, in_netns, run_client, server, skip_unless_root,
-    wait_until, Proc,
+    assert_dies_of_sigpipe, assert_usage, bin, client, free_port, in_netns, run_client, server,
+    skip_unless_root, wait_until, Proc,
 };
 
 /// A directory of its own for one test, removed when dropped.
@@ -395,6 +395,15 @@ fn testfcred_prints_linuxs_structure_sizes() {
         stdout_of("testfcred", &[], b""),
         "sizeof(struct ucred) = 12\nsizeof(struct cmsghdr) = 16\n"
     );
+}
+
+/// `tfcred01 | head -c 0` and `testfcred | head -c 0` die of SIGPIPE at
+/// their first line, as the C does.
+#[test]
+fn they_die_of_sigpipe_when_nobody_reads_stdout() {
+    for name in ["tfcred01", "testfcred"] {
+        assert_dies_of_sigpipe(name, &[], b"");
+    }
 }
 
 /// Credentials cannot be forged: an unprivileged sender that claims root's

@@ -12,7 +12,9 @@
 //!
 //! Differences from the C: the optional port; `connect_timeo` takes the
 //! socket and gives it back connected, or drops (closes) it on failure, as
-//! the C closes the descriptor.
+//! the C closes the descriptor; a line holding a NUL byte is sent
+//! and its echo printed whole, where the C stops at the NUL (`strlen`,
+//! `fputs`).
 
 use socket2::{Domain, Type};
 use unp::tcp::tcpcli_args;

@@ -30,6 +30,7 @@
 //!
 //! Run: `uringserv02 [port]` (default 9877) and `tcpcli01 127.0.0.1 [port]`.
 
+use unp::args::{arguments, Role};
 use unp::uring::{Config, Connection, Out, Server};
 use unp::{err_quit, err_sys, tcp_listen, SERV_PORT};
 
@@ -47,22 +48,18 @@ impl Connection for Echo {
 
 fn main() {
     let mut config = Config::default();
-    let mut args = std::env::args_os().skip(1).peekable();
+    let mut args = arguments(USAGE, Role::Server);
     let hidden = args
-        .peek()
-        .and_then(|arg| arg.to_str()?.strip_prefix("--buffers=")?.parse().ok());
+        .first()
+        .and_then(|arg| arg.strip_prefix("--buffers=")?.parse().ok());
     if let Some(buffers) = hidden {
         config.buffers = buffers;
         config.trace = true;
-        args.next();
+        args.remove(0);
     }
-    let args: Vec<_> = args.collect();
     let port = match args.as_slice() {
         [] => SERV_PORT,
-        [port] => port
-            .to_str()
-            .and_then(|port| port.parse().ok())
-            .unwrap_or_else(|| err_quit(USAGE)),
+        [port] => port.parse().unwrap_or_else(|_| err_quit(USAGE)),
         _ => err_quit(USAGE),
     };
     let listenfd = tcp_listen(None, &port.to_string());

@@ -22,7 +22,9 @@
 //! Differs from the C: the name (threads/ has programs of that name); the
 //! optional port (the book's is 13, which its comment calls the echo
 //! server); `setitimer(ITIMER_REAL)` is a POSIX timer (`timer_create`)
-//! that sends the same `SIGALRM`, through nix's safe API.
+//! that sends the same `SIGALRM`, through nix's safe API; a line holding a NUL byte is sent
+//! and its echo printed whole, where the C stops at the NUL (`strlen`,
+//! `fputs`).
 
 use std::io;
 use std::net::SocketAddrV4;

@@ -13,7 +13,7 @@
 //! arguments it does not take; the C ignores them.
 
 fn main() {
-    if std::env::args_os().len() != 1 {
+    if !unp::args::arguments("usage: byteorder", unp::args::Role::Client).is_empty() {
         unp::err_quit("usage: byteorder");
     }
     let bytes = 0x0102_i16.to_ne_bytes();

@@ -8,7 +8,8 @@
 //!
 //! Differences from the C: the optional port argument (the project's port
 //! convention), and the address is parsed as the book's own `inet_pton`
-//! does (leading zeros allowed).
+//! does (leading zeros allowed); a reply holding a NUL byte is printed
+//! whole, where the C's `fputs` stops at the NUL.
 
 use std::io::{self, Write};
 use std::net::SocketAddrV4;

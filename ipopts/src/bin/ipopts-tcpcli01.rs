@@ -16,7 +16,9 @@
 //! destination after a list of routers); an unknown option prints its
 //! letter (the C prints `?`); more than one `-g`/`-G` is refused like both;
 //! a destination in `0.0.0.0/8` is refused (`cannot connect to 0.1.134.159:
-//! not a destination address`; glibc reads `99999` as that address).
+//! not a destination address`; glibc reads `99999` as that address); a
+//! line holding a NUL byte is sent and its echo printed whole, where the C
+//! stops at the NUL (`strlen`, `fputs`).
 
 use std::io;
 use std::net::SocketAddrV4;

@@ -9,10 +9,16 @@
 //! defaults (no TCP_NODELAY), as the workspace's echo servers do.
 //!
 //! A connection that resets or errors ends its own task only; the server
-//! goes on.
+//! goes on. Out of descriptors or kernel memory (`EMFILE`, `ENFILE`,
+//! `ENOBUFS`, `ENOMEM`) it says so at most once every 10 s, as the
+//! workspace's servers do (`unp::event::AcceptPause`), and sleeps
+//! `unp::event::ACCEPT_RETRY` before accepting again: accepting at once
+//! would fail again without ever yielding, and the one thread would never
+//! run the tasks whose clients have gone and whose closes free a descriptor.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use unp::event::{AcceptPause, ACCEPT_RETRY};
 use unp::{book_args, OrDie, SERV_PORT};
 
 async fn echo(mut sock: TcpStream) {
@@ -35,11 +41,13 @@ async fn main() {
     let listener = TcpListener::bind(("0.0.0.0", port))
         .await
         .or_die("bind error");
+    let mut pause = AcceptPause::new();
     loop {
         match listener.accept().await {
             Ok((sock, _)) => {
                 tokio::spawn(echo(sock));
             }
+            Err(e) if pause.pauses_for(&e) => tokio::time::sleep(ACCEPT_RETRY).await,
             Err(e) => unp::err_ret(&e, "accept error"),
         }
     }

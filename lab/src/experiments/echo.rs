@@ -672,9 +672,9 @@ pub fn section(lab: &Lab) -> Section {
          the `io_uring_enter` that submits the sends queued while it handled the last batch of \
          completions and reaps the next: its count is one over the round trips per batch. A batch \
          holds what completed while the server worked on the one before, so the count says how \
-         far the server keeps pace with its load: a server that keeps up finds one or two round \
-         trips a batch; one slowed down (by `strace`, which stops it at every call, or by other \
-         load on its CPU) finds tens, and a count ten times lower.{}\n",
+         far the server keeps pace with its load: a server that keeps up finds few round trips \
+         a batch; one slowed down (by `strace`, which stops it at every call, or by other load \
+         on its CPU) finds more waiting in each batch, and so a lower count.{}\n",
         perf::SYSCALL_EVENT,
         r.median(EXP, URING, conns, "syscalls_per_rt")
             .filter(|calls| *calls > 0.0)

@@ -14,7 +14,7 @@ use anyhow::{bail, Result};
 use super::{Experiment, Lab};
 use crate::config::Config;
 use crate::procfs::group_cpu;
-use crate::report::{show, Chart, Section, Table, Target, Verdict, NOT_MEASURED};
+use crate::report::{num, show, Chart, Section, Table, Target, Verdict, NOT_MEASURED};
 use crate::spawn::Spawned;
 use crate::stats::Spread;
 use crate::svg::bar_chart;
@@ -402,12 +402,12 @@ fn section(lab: &Lab) -> Section {
     let _ = writeln!(
         md,
         "`client 127.0.0.1 <port> {} {} {}`: {} children, {} connections each, {} bytes per request \
-         (the book: 5 children × 1000 connections × 4000 bytes). Servers that take a pool size get {} \
+         (the book: two clients at once, each of 5 children × 500 connections × 4000 bytes). Servers that take a pool size get {} \
          children or threads, as the book's did; the modern ones one per CPU they may use (1, pinned). \
          *CPU* is what the server prints on SIGINT, as in the book: getrusage of itself and the children \
          it waited for, over its whole life. *Process control* is that minus `serv00`'s, the book's \
          measure. */proc* is the CPU time of the server's process group while the client ran, read \
-         from /proc (threads that have exited count only in 10 ms ticks there). {}, \
+         from /proc (threads that have exited count only in {} ms ticks there). {}, \
          `median (min–max)`.\n",
         cfg.client_children,
         cfg.client_loops,
@@ -416,6 +416,7 @@ fn section(lab: &Lab) -> Section {
         cfg.client_loops,
         cfg.client_bytes,
         cfg.design_pool,
+        num(1e3 / crate::procfs::ticks_per_second() as f64),
         cfg.repeats_text()
     );
     let ms = |v: f64| format!("{:.1}", v * 1000.0);

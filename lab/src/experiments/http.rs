@@ -24,6 +24,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use super::{Experiment, Lab};
 use crate::config::Config;
 use crate::procfs::group_cpu;
+use crate::progress::say;
 use crate::report::{num, show, Chart, Section, Table, Target, Verdict, NOT_MEASURED};
 use crate::spawn::Spawned;
 use crate::svg::bar_chart;
@@ -251,7 +252,10 @@ fn install_missing() -> Option<String> {
     if missing.is_empty() {
         return None;
     }
-    eprintln!("lab: http needs {}: apt-get install", missing.join(" "));
+    say(format!(
+        "lab: http needs {}: apt-get install",
+        missing.join(" ")
+    ));
     let ok = crate::apt::install(&missing);
     Some(match ok {
         true => format!("installed {}", missing.join(" ")),
@@ -559,7 +563,7 @@ impl Experiment for Http {
     fn plan(&self, lab: &mut Lab) -> Vec<Box<dyn super::Point>> {
         if lab.cfg.build {
             if let Some(done) = install_missing() {
-                eprintln!("lab: {done}");
+                say(format!("lab: {done}"));
             }
         }
         let mut chosen = Vec::new();
@@ -686,9 +690,9 @@ fn section(lab: &Lab) -> Section {
          one thread, for {} s after {} s of warm-up, at {} connections. Loads: `/index.html` \
          ({page} bytes) kept alive; the same with `Connection: close`; `/color.cgi?color=red` \
          (a Perl program forked and executed per request) kept alive, measured for {} s after \
-         {} s of warm-up (at least {} s and {} s: at 100 connections the first wave of CGI \
-         requests takes about a second to answer on one CPU), wrk waiting up to {} s for an \
-         answer. wrk measures every row \
+         {} s of warm-up (at least {} s and {} s: at {} connections the first wave of CGI \
+         requests, a fork and an exec of Perl each, all wait for one CPU before the first \
+         answer), wrk waiting up to {} s for an answer. wrk measures every row \
          but those marked ab: the faithful `httpd` closes each response instead of sending its \
          length, which wrk counts as an error, so it and nginx beside it are measured with ab \
          (whose percentiles are whole milliseconds). Server CPU is its whole process group's \
@@ -703,6 +707,7 @@ fn section(lab: &Lab) -> Section {
         Load::Cgi.windows(&lab.cfg).1,
         CGI_MEASURE.as_secs(),
         CGI_WARMUP.as_secs(),
+        CONNS[CONNS.len() - 1],
         CGI_TIMEOUT.as_secs(),
     );
     let t = table(lab, &CONNS);

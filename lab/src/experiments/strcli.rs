@@ -15,7 +15,7 @@ use anyhow::{bail, Result};
 
 use super::{Experiment, Lab};
 use crate::config::Config;
-use crate::report::{show, Chart, Section, Table};
+use crate::report::{num, show, significant, Chart, Section, Table};
 use crate::spawn::Spawned;
 use crate::svg::bar_chart;
 use unp_tests::DelayProxy;
@@ -46,15 +46,13 @@ const fn version(
     }
 }
 
-pub const VERSIONS: [Version; 4] = [
+pub const VERSIONS: [Version; 5] = [
     version("tcpcli01", "stop-and-wait", "Fig 5.5", 354.0),
     version("tcpcli02", "select and blocking I/O", "Fig 6.13", 12.3),
     version("nonblock-tcpcli02", "nonblocking I/O", "Fig 16.3", 6.9),
     version("nonblock-tcpcli01", "fork", "Fig 16.10", 8.7),
+    version("threads-tcpcli01", "threads", "Fig 26.2", 8.5),
 ];
-
-/// The book's fifth version, which the workspace does not have.
-const THREADS: (&str, &str, f64) = ("threads", "Fig 26.2", 8.5);
 
 /// The echo server of the chapter, and the stand-in when it is not built.
 const SERVER: &str = "tcpserv04";
@@ -66,15 +64,16 @@ pub struct Input {
     pub len: usize,
 }
 
+/// Line `i` of the file.
+fn line(i: usize) -> String {
+    format!("{i:05} the quick brown fox jumps over the lazy dog, chapter 16 copy\n")
+}
+
 impl Input {
-    /// `lines` lines of text, about 70 bytes each.
+    /// `lines` lines of text.
     fn create(lines: usize) -> Result<Input> {
         let path = std::env::temp_dir().join(format!("lab-strcli-{}.txt", std::process::id()));
-        let text: String = (1..=lines)
-            .map(|i| {
-                format!("{i:05} the quick brown fox jumps over the lazy dog, chapter 16 copy\n")
-            })
-            .collect();
+        let text: String = (1..=lines).map(line).collect();
         fs::write(&path, &text)?;
         Ok(Input {
             path,
@@ -261,7 +260,9 @@ fn conclusion(lab: &Lab) -> Option<String> {
         let fastest = others.iter().map(|o| o.1).fold(f64::MAX, f64::min);
         let slowest = others.iter().map(|o| o.1).fold(f64::MIN, f64::max);
         out += &format!(
-            " The other versions took {fastest:.3} s to {slowest:.3} s, {:.1} to {:.1} round trips of the proxy.",
+            " The other versions took {} s to {} s, {:.1} to {:.1} round trips of the proxy.",
+            significant(fastest, 2),
+            significant(slowest, 2),
             fastest / rtt,
             slowest / rtt
         );
@@ -271,11 +272,11 @@ fn conclusion(lab: &Lab) -> Option<String> {
                 .map(|(v, _)| v.book_secs / VERSIONS[0].book_secs)
                 .collect();
             out += &format!(
-                " Against stop-and-wait they took {:.3} to {:.3} of its time here; in the book the same versions took {:.3} to {:.3}.",
-                fastest / s,
-                slowest / s,
-                book.iter().copied().fold(f64::MAX, f64::min),
-                book.iter().copied().fold(f64::MIN, f64::max)
+                " Against stop-and-wait they took {} to {} of its time here; in the book the same versions took {} to {}.",
+                significant(fastest / s, 2),
+                significant(slowest / s, 2),
+                significant(book.iter().copied().fold(f64::MAX, f64::min), 2),
+                significant(book.iter().copied().fold(f64::MIN, f64::max), 2)
             );
         }
     }
@@ -288,16 +289,17 @@ fn section(lab: &Lab) -> Section {
     let mut md = String::from("## 5. Chapter 16: str_cli versions over a long path\n\n");
     let _ = writeln!(
         md,
-        "A {}-line file (about 70 bytes a line) is copied to `{SERVER}` and back by each version, through \
+        "A {}-line file ({} bytes a line) is copied to `{SERVER}` and back by each version, through \
          a proxy in the lab that delays every byte by {} ms each way (a {} ms round trip, no bandwidth \
          limit); wall time from start to the last echoed byte, {}, `median (min–max)`. The book \
          copied 2,000 lines over a path of much longer round-trip time, so compare the ratios.\n",
         cfg.strcli_lines,
-        cfg.strcli_rtt.as_millis() / 2,
-        cfg.strcli_rtt.as_millis(),
+        line(cfg.strcli_lines).len(),
+        num(cfg.strcli_rtt.as_secs_f64() * 1e3 / 2.0),
+        num(cfg.strcli_rtt.as_secs_f64() * 1e3),
         cfg.repeats_text()
     );
-    let secs = |v: f64| format!("{v:.3}");
+    let secs = |v: f64| significant(v, 3);
     let stop_and_wait = r.median(EXP, "tcpcli01", 0, "wall_s");
     let book_base = VERSIONS[0].book_secs;
     let mut t = Table::new(&[
@@ -321,20 +323,11 @@ fn section(lab: &Lab) -> Section {
             v.binary.into(),
             show(wall, secs),
             wall.zip(stop_and_wait)
-                .map_or("–".into(), |(w, s)| format!("{:.3}", w.median / s)),
+                .map_or("–".into(), |(w, s)| significant(w.median / s, 2)),
             format!("{:.1}", v.book_secs),
-            format!("{:.3}", v.book_secs / book_base),
+            significant(v.book_secs / book_base, 2),
         ]);
     }
-    t.row(vec![
-        THREADS.0.into(),
-        THREADS.1.into(),
-        "(not in the workspace)".into(),
-        "–".into(),
-        "–".into(),
-        format!("{:.1}", THREADS.2),
-        format!("{:.3}", THREADS.2 / book_base),
-    ]);
     md += &t.markdown();
     if let Some(conclusion) = conclusion(lab) {
         let _ = writeln!(md, "\n{conclusion}");

@@ -28,8 +28,10 @@
 //! is refused before glibc sees it (`getaddrinfo return code = -2147483648
 //! (port must be a number from 0 to 65535)`; glibc would wrap it); `-l`
 //! takes a number only. Bad options print the C's help on stdout, as the C
-//! does, and one line on stderr (`usage: testaddrinfo [ options ]: extra
-//! args`) with exit status 1; the C prints its message on stdout.
+//! does, its first line `usage: testaddrinfo [ options ]   (this is
+//! testga)` (the naming rule), and one line on stderr (`usage: testaddrinfo
+//! [ options ]: extra args   (this is testga)`) with exit status 1; the C
+//! prints its message on stdout.
 
 use std::io::{self, Write};
 
@@ -51,7 +53,9 @@ options: -h <host>    (can be hostname or address string)
   without -e, one or both of <host> and <service> must be specified.";
 
 fn usage(msg: &str) -> ! {
-    unp::outln!("usage: testaddrinfo [ options ]\n{HELP}");
+    // The naming rule's suffix, as `err_quit` adds it on stderr.
+    let this_is = concat!("   (this is ", env!("CARGO_BIN_NAME"), ")");
+    unp::outln!("usage: testaddrinfo [ options ]{this_is}\n{HELP}");
     match msg {
         "" => err_quit("usage: testaddrinfo [ options ]"),
         msg => err_quit(format!("usage: testaddrinfo [ options ]: {msg}")),

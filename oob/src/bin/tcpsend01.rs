@@ -17,19 +17,14 @@
 use std::thread::sleep;
 use std::time::Duration;
 
+use unp::args::{arguments, Role};
 use unp::{err_quit, tcp_connect, wrap, OrDie};
 
 pub fn main() {
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
+    let usage = concat!("usage: ", env!("CARGO_BIN_NAME"), " <host> <port#>");
+    let args = arguments(usage, Role::Client);
     let [host, port] = args.as_slice() else {
-        err_quit(concat!(
-            "usage: ",
-            env!("CARGO_BIN_NAME"),
-            " <host> <port#>"
-        ));
+        err_quit(usage);
     };
     let sockfd = tcp_connect(host, port);
 

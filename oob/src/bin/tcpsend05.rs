@@ -15,15 +15,14 @@
 use std::thread::sleep;
 use std::time::Duration;
 
+use unp::args::{arguments, Role};
 use unp::{err_quit, tcp_connect, wrap, OrDie};
 
 fn main() {
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
+    let usage = "usage: tcpsend05 <host> <port#>";
+    let args = arguments(usage, Role::Client);
     let [host, port] = args.as_slice() else {
-        err_quit("usage: tcpsend05 <host> <port#>");
+        err_quit(usage);
     };
     let sockfd = tcp_connect(host, port);
 

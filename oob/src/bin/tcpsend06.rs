@@ -11,15 +11,14 @@
 //! Differs from the C: nothing; the port is the book's own `<port#>`
 //! argument.
 
+use unp::args::{arguments, Role};
 use unp::{err_quit, tcp_connect, wrap, OrDie};
 
 fn main() {
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
+    let usage = "usage: tcpsend06 <host> <port#>";
+    let args = arguments(usage, Role::Client);
     let [host, port] = args.as_slice() else {
-        err_quit("usage: tcpsend06 <host> <port#>");
+        err_quit(usage);
     };
     let sockfd = tcp_connect(host, port);
 

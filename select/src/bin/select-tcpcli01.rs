@@ -18,7 +18,9 @@
 //! Rust's `StdinLock` (an 8 KiB buffer where glibc's is 4 KiB: same lesson).
 //!
 //! Differences from the C: the optional port argument, and the binary's
-//! name (`tcpcli01` is `tcpcliserv`'s).
+//! name (`tcpcli01` is `tcpcliserv`'s); a line holding a NUL byte is sent
+//! and its echo printed whole, where the C stops at the NUL (`strlen`,
+//! `fputs`).
 
 use std::io::{self, Stdin, Write};
 use std::os::fd::AsFd;

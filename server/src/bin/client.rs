@@ -20,7 +20,7 @@
 //! Differences from the C: a byte count outside 1..=16384 is refused
 //! (`#bytes/request must be from 1 to 16384`) instead of overrunning the
 //! reply buffer, and the exit status is 1 when any child failed (the C
-//! exits 0 regardless)." The C links `pr_cpu_time.o` but never calls it.
+//! exits 0 regardless). The C links `pr_cpu_time.o` but never calls it.
 
 use nix::errno::Errno;
 use nix::sys::wait::{wait, WaitStatus};

@@ -25,6 +25,7 @@ use libc::{IPPROTO_IP, IPPROTO_IPV6, IPPROTO_TCP, SOL_SOCKET};
 
 use socket2::{Domain, Type};
 use sockopt::getsockopt;
+use unp::args::{arguments, Role};
 use unp::{err_quit, err_ret, wrap};
 
 /// How to print an option's value: the C's `opt_val_str` pointer.
@@ -81,7 +82,7 @@ const SOCK_OPTS: &[SockOpts] = &[
 ];
 
 fn main() {
-    if std::env::args_os().len() != 1 {
+    if !arguments("usage: checkopts", Role::Client).is_empty() {
         err_quit("usage: checkopts");
     }
     // The C's `union val`: room for the largest value, a `struct timeval`.

@@ -11,10 +11,11 @@
 
 use socket2::{Domain, Socket, Type};
 use sockopt::getsockopt_int;
+use unp::args::{arguments, Role};
 use unp::{err_quit, err_sys, OrDie};
 
 fn main() {
-    if std::env::args_os().len() != 1 {
+    if !arguments("usage: prdefaults", Role::Client).is_empty() {
         err_quit("usage: prdefaults");
     }
     let tcpsock = Socket::new(Domain::IPV4, Type::STREAM, None).or_die("TCP socket error");

@@ -9,10 +9,11 @@
 //! them).
 
 use socket2::{Domain, Type};
+use unp::args::{arguments, Role};
 use unp::{err_quit, wrap, OrDie};
 
 fn main() {
-    if std::env::args_os().len() != 1 {
+    if !arguments("usage: sockopt", Role::Client).is_empty() {
         err_quit("usage: sockopt");
     }
     let sockfd = wrap::socket(Domain::IPV4, Type::STREAM);

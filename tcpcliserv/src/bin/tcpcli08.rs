@@ -11,7 +11,9 @@
 //! `tcpcli08 127.0.0.1 <port>`.
 //!
 //! Differs from the C: it calls the library's `str_cli`, not a copy; the
-//! optional port argument.
+//! optional port argument; a line holding a NUL byte is sent
+//! and its echo printed whole, where the C stops at the NUL (`strlen`,
+//! `fputs`).
 
 use socket2::{Domain, Type};
 use unp::tcp::tcpcli_args;

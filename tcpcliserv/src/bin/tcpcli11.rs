@@ -16,7 +16,9 @@
 //! Differs from the C: Rust sets SIGPIPE to "ignore" before `main`, which
 //! would turn the lesson into an `EPIPE` error message; the program puts
 //! back the default action first (`restore_sigpipe`). Since 2022 the C uses
-//! port 9877 (it used 7); the optional port argument.
+//! port 9877 (it used 7); the optional port argument; a line holding a NUL byte is sent
+//! and its echo printed whole, where the C stops at the NUL (`strlen`,
+//! `fputs`).
 
 use std::io::{self, BufRead};
 use std::thread::sleep;

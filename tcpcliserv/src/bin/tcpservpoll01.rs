@@ -12,28 +12,14 @@
 //! Run: `tcpservpoll01 &` (port 9877) then `tcpcli01 127.0.0.1`; or
 //! `tcpservpoll01 40000 &` and `tcpcli01 127.0.0.1 40000`.
 //!
-//! Differs from the C, accidents fixed:
-//! - The C sizes its array with `OPEN_MAX`, which modern systems no longer
-//!   define, and the Linux build fix replaced it with `FOPEN_MAX`, the
-//!   number of stdio streams, 16 on glibc: the 16th concurrent client made
-//!   the server quit with `too many clients`. Here the `pollfd` array grows
-//!   with the clients, so the server holds as many as its descriptor limit
-//!   (`ulimit -n`) allows.
-//! - At that limit `accept` fails with `EMFILE`: the server prints `accept
-//!   error: Too many open files` and stops watching the listening socket
-//!   until a client leaves (the waiting connections stay in the listen
-//!   queue), where the C dies.
-//! - `POLLHUP` is handled as a read too, so a hung-up client is closed
-//!   instead of making `poll` return at once forever; any read or write
-//!   error closes that client only, where the C ends the server on errors
-//!   other than `ECONNRESET` (and Rust leaves SIGPIPE ignored, so a reset
-//!   client cannot kill it).
-//!
-//! The book's `client` array of `pollfd` with `fd = -1` holes becomes a
-//! `Vec` of slots, `None` for a hole, that grows as clients come; the
-//! `pollfd` array is built from the listening socket and the filled slots
-//! each round, and every slot is checked rather than stopping when `nready`
-//! ready descriptors have been seen. Dropping a socket closes it.
+//! Differs from the C (the crate's doc says why and how):
+//! - the `pollfd` array grows with the clients, where the C's `FOPEN_MAX`
+//!   (16 on glibc) quits at the 16th with `too many clients`;
+//! - out of descriptors, `accept error: Too many open files` and a pause in
+//!   accepting until a client leaves, where the C dies;
+//! - `POLLHUP` is read too, and a read or write error closes that client
+//!   only, where the C ends on errors other than `ECONNRESET`.
+//! - the optional port argument.
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use socket2::{Domain, SockAddr, Socket, Type};

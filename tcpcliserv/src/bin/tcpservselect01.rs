@@ -13,30 +13,15 @@
 //! Run: `tcpservselect01 &` (port 9877) then `tcpcli01 127.0.0.1`; or
 //! `tcpservselect01 40000 &` and `tcpcli01 127.0.0.1 40000`.
 //!
-//! Differs from the C, accidents fixed:
-//! - A connection whose descriptor would not fit in an `fd_set` (fd >=
-//!   `FD_SETSIZE`, 1024) is refused: the server prints `too many clients:
-//!   descriptor N does not fit in an fd_set (FD_SETSIZE 1024), connection
-//!   closed` on stderr, closes that one connection and goes on serving.
-//!   The C counts free slots of its `client[FD_SETSIZE]` array instead: it
-//!   quits with `too many clients` when they are all taken, but when the
-//!   process holds other descriptors, a client's descriptor can reach 1024
-//!   while slots remain, and `FD_SET` writes past the end of the `fd_set`.
-//!   Here no descriptor at or above `FD_SETSIZE` ever enters a set.
-//! - A read or write error from one client (`ECONNRESET` from a client that
-//!   reset, `EPIPE`) closes that client, where the C's `Read` wrapper ends
-//!   the server (Rust also leaves SIGPIPE ignored, so a reset client cannot
-//!   kill it).
-//! - Running out of descriptors at `accept` prints `accept error: Too many
-//!   open files` and stops watching the listening socket until a client
-//!   leaves, where the C dies.
-//!
-//! The book's `client[FD_SETSIZE]` array with `-1` holes becomes a `Vec`
-//! of slots, `None` for a hole, that grows as clients come; `allset` and
-//! `maxfd` go: the read set is built from the slots each round (nix's
-//! `select` computes `maxfd + 1`), and every slot is checked rather than
-//! stopping when `nready` readable descriptors have been seen. Dropping a
-//! socket closes it.
+//! Differs from the C (the crate's doc says why and how):
+//! - a client whose descriptor would not fit in an `fd_set` is refused with
+//!   `too many clients: descriptor N does not fit ...`, where the C writes
+//!   past the set;
+//! - a read or write error closes that client only, where the C ends;
+//! - out of descriptors, `accept error: Too many open files` and a pause in
+//!   accepting until a client leaves, where the C dies;
+//! - `client[]` is a growing `Vec` of slots; no `allset`, `maxfd`, `maxi`.
+//! - the optional port argument.
 
 use nix::sys::select::{select, FdSet, FD_SETSIZE};
 use socket2::{Domain, SockAddr, Socket, Type};

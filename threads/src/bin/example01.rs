@@ -25,6 +25,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::thread;
 
 use threads::pthread_self;
+use unp::args::{arguments, Role};
 use unp::err_quit;
 
 const NLOOP: u32 = 5000;
@@ -33,6 +34,9 @@ const NLOOP: u32 = 5000;
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn main() {
+    if !arguments("usage: example01", Role::Client).is_empty() {
+        err_quit("usage: example01");
+    }
     let tid_a = unp::wrap::pthread_create(doit);
     let tid_b = unp::wrap::pthread_create(doit);
 

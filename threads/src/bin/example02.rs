@@ -16,6 +16,7 @@ use std::sync::{Mutex, PoisonError};
 use std::thread;
 
 use threads::pthread_self;
+use unp::args::{arguments, Role};
 use unp::err_quit;
 
 const NLOOP: u32 = 5000;
@@ -24,6 +25,9 @@ const NLOOP: u32 = 5000;
 static COUNTER_MUTEX: Mutex<u32> = Mutex::new(0);
 
 fn main() {
+    if !arguments("usage: example02", Role::Client).is_empty() {
+        err_quit("usage: example02");
+    }
     let tid_a = unp::wrap::pthread_create(doit);
     let tid_b = unp::wrap::pthread_create(doit);
 

@@ -20,6 +20,7 @@
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread;
 
+use unp::args::{arguments, Role};
 use unp::{err_quit, OrDie};
 
 const NLOOP: i32 = 50;
@@ -52,6 +53,9 @@ static BUF_T: BufT = BufT {
 };
 
 fn main() {
+    if !arguments("usage: example03", Role::Client).is_empty() {
+        err_quit("usage: example03");
+    }
     let n = 0;
     unp::outln!(
         "main, addr(stack) = {:p}, addr(global) = {:p}, addr(func) = {:p}",

@@ -27,6 +27,7 @@ use std::io::Write;
 use std::sync::OnceLock;
 
 use threads::{pthread_self, readline_or_die};
+use unp::args::{arguments, Role};
 use unp::{err_quit, wrap, OrDie, MAXLINE};
 
 /// From `argv[1]`; read-only for the threads.
@@ -52,10 +53,7 @@ fn myfunc() {
 
 fn main() {
     let usage = "usage: test04g <input-file> <#threads>";
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
+    let args = arguments(usage, Role::Client);
     let [infile, nthreads] = args.as_slice() else {
         err_quit(usage);
     };

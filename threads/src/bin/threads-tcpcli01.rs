@@ -13,26 +13,24 @@
 //!
 //! Differs from the C: the socket reaches `copyto` in an `Arc` moved into
 //! the thread, where the C copies both arguments to static variables; the
-//! usage names the binary; a server gone before stdin ends makes `copyto`'s
-//! write fail with `writen error: Broken pipe` (Rust ignores SIGPIPE) where
-//! the C is killed by the signal.
+//! usage names the binary; a line holding a NUL byte is sent and its echo printed whole,
+//! where the C stops at the NUL (`strlen`, `fputs`).
 
 use std::io::{self, Write};
 use std::net::Shutdown;
 use std::sync::Arc;
 
 use socket2::Socket;
+use unp::args::{arguments, Role};
 use unp::{err_quit, fgets, tcp_connect, wrap, writen, LineReader, OrDie, MAXLINE};
 
 fn main() {
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
-    if args.len() != 2 {
-        err_quit("usage: threads-tcpcli01 <hostname> <service>");
-    }
-    let sockfd = tcp_connect(&args[0], &args[1]);
+    let usage = "usage: threads-tcpcli01 <hostname> <service>";
+    let args = arguments(usage, Role::Client);
+    let [host, serv] = args.as_slice() else {
+        err_quit(usage);
+    };
+    let sockfd = tcp_connect(host, serv);
     str_cli(sockfd); // do it all
     std::process::exit(0);
 }

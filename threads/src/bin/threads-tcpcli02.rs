@@ -17,7 +17,8 @@
 //! and its `done = 1`: a normal end is then reported as premature (this
 //! port's tests hit it with the C's order). `done` is an `AtomicBool` (the C's plain `int`,
 //! written by one thread and read by another, is a data race); the socket
-//! reaches `copyto` in an `Arc`; the usage names the binary.
+//! reaches `copyto` in an `Arc`; the usage names the binary; a line holding a NUL byte is sent and its echo printed whole,
+//! where the C stops at the NUL (`strlen`, `fputs`).
 
 use std::io::{self, Write};
 use std::net::Shutdown;
@@ -25,20 +26,19 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use socket2::Socket;
+use unp::args::{arguments, Role};
 use unp::{err_quit, fgets, tcp_connect, wrap, writen, LineReader, OrDie, MAXLINE};
 
 /// Set by `copyto` once stdin has ended and the FIN is sent.
 static DONE: AtomicBool = AtomicBool::new(false);
 
 fn main() {
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
-    if args.len() != 2 {
-        err_quit("usage: threads-tcpcli02 <hostname> <service>");
-    }
-    let sockfd = tcp_connect(&args[0], &args[1]);
+    let usage = "usage: threads-tcpcli02 <hostname> <service>";
+    let args = arguments(usage, Role::Client);
+    let [host, serv] = args.as_slice() else {
+        err_quit(usage);
+    };
+    let sockfd = tcp_connect(host, serv);
     str_cli(sockfd); // do it all
     std::process::exit(0);
 }

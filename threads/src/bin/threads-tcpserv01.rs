@@ -34,17 +34,15 @@
 //! "Under stress").
 
 use socket2::Socket;
+use unp::args::{arguments, Role};
 use unp::{err_quit, str_echo, tcp_listen, wrap};
 
 fn main() {
-    let args: Vec<String> = std::env::args_os()
-        .skip(1)
-        .map(|arg| arg.to_string_lossy().into_owned())
-        .collect();
-    let listenfd = match args.as_slice() {
+    let usage = "usage: threads-tcpserv01 [ <host> ] <service or port>";
+    let listenfd = match arguments(usage, Role::Server).as_slice() {
         [serv] => tcp_listen(None, serv),
         [host, serv] => tcp_listen(Some(host), serv),
-        _ => err_quit("usage: threads-tcpserv01 [ <host> ] <service or port>"),
+        _ => err_quit(usage),
     };
 
     loop {

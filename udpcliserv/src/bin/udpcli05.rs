@@ -10,7 +10,9 @@
 //!
 //! Run: `udpcli05 <IPaddress> [port]` (default 9877) against `udpserv01`.
 //!
-//! Differences from the C: it compiles; the `local address` line is new.
+//! Differences from the C: it compiles; the `local address` line is new;
+//! a line holding a NUL byte is sent and its reply printed whole, where the
+//! C stops at the NUL (`strlen`, `fputs`).
 
 use std::net::{Ipv4Addr, SocketAddrV4};
 

@@ -12,7 +12,7 @@
 use std::mem::size_of;
 
 fn main() {
-    if std::env::args_os().len() != 1 {
+    if !unp::args::arguments("usage: testfcred", unp::args::Role::Client).is_empty() {
         unp::err_quit("usage: testfcred");
     }
     unp::outln!("sizeof(struct ucred) = {}", size_of::<libc::ucred>());

@@ -20,10 +20,11 @@ use std::os::unix::net::UnixStream;
 
 use socket2::SockRef;
 use unixdomain::{print_cred, read_cred};
+use unp::args::{arguments, Role};
 use unp::{err_quit, err_sys, wrap, OrDie};
 
 fn main() {
-    if std::env::args_os().len() != 1 {
+    if !arguments("usage: tfcred01", Role::Client).is_empty() {
         err_quit("usage: tfcred01");
     }
     let (fd0, fd1) = UnixStream::pair().or_die("socketpair error");
