@@ -58,9 +58,10 @@ fn binaries_in(cell: &str) -> Vec<String> {
 #[test]
 fn every_binary_has_a_readme_row() {
     let rows = readme_binaries();
+    // The lab itself has its own section ("The lab"), not a program row.
     let missing: Vec<String> = reliability::binaries()
         .into_iter()
-        .filter(|name| !rows.contains(name))
+        .filter(|name| name != "lab" && !rows.contains(name))
         .collect();
     assert!(
         missing.is_empty(),
