@@ -50,8 +50,9 @@ use std::time::{Duration, Instant};
 #[cfg(feature = "cmd")]
 pub use cmd::{assert_dies_of_sigpipe, assert_usage, client, in_netns, run_client, spawn_in_netns};
 pub use net::{
-    assert_udp_echoes, binary_data, connect, exchange, free_port, port_bound_by, port_holders,
-    port_in_state, reset, socket_queues, tcp_memory, tcp_state, udp_socket, TcpMemory, FIN_WAIT2,
+    assert_udp_echoes, binary_data, connect, exchange, free_port, listens, port_bound_by,
+    port_holders, port_in_state, reset, socket_queues, tcp_memory, tcp_state, udp_socket,
+    TcpMemory, FIN_WAIT2,
 };
 pub use process::{
     asleep_in, bin, bin_dir, blocked_in, children_of, ignores, proc_entries, proc_stat,

@@ -106,6 +106,17 @@ fn bound_sockets(proto: &str, port: u16, state: &str, more: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Whether process `pid` holds a listening TCP socket, on any port (`ss
+/// -Hltnp`, as [`port_bound_by`]: not `/proc/<pid>/net/tcp`, slow once a run
+/// has left many sockets in TIME_WAIT).
+pub fn listens(pid: i32) -> bool {
+    let out = Command::new("ss")
+        .arg("-Hltnp")
+        .output()
+        .expect("ss(8), from iproute2, is needed by the tests");
+    String::from_utf8_lossy(&out.stdout).contains(&format!("pid={pid},"))
+}
+
 /// A test-side client of the server on 127.0.0.1 `port` (a number, or the
 /// text passed to a program as its port argument), its reads bounded by
 /// [`TIMEOUT`].

@@ -30,7 +30,7 @@ use std::process::{Command, Stdio};
 use nix::sys::signal::Signal;
 
 use crate::{
-    asleep_in, bin, binary_data, children_of, connect, descriptors, free_port, ignores,
+    asleep_in, bin, binary_data, children_of, connect, descriptors, free_port, ignores, listens,
     port_holders, port_in_state, proc_entries, reset, wait_until, Proc, TIMEOUT,
 };
 
@@ -94,13 +94,6 @@ pub enum Workers {
     Pool,
 }
 
-/// One check a row expects to fail for now, and why.
-#[derive(Clone, Copy, Debug)]
-pub struct Pending {
-    pub check: Check,
-    pub why: &'static str,
-}
-
 /// A check that does not apply to a row, and why.
 #[derive(Clone, Copy, Debug)]
 pub struct Skip {
@@ -108,7 +101,7 @@ pub struct Skip {
     pub why: &'static str,
 }
 
-/// The checks of the suite, for [`Pending`] and [`Skip`].
+/// The checks of the suite, for [`Skip`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Check {
     Descriptors,
@@ -143,9 +136,6 @@ pub struct Server {
     /// or is skipped (chapter 1's daytime servers, whose end depends on
     /// whether the reset comes before their one write).
     pub attacks_end_it: Option<&'static str>,
-    /// Checks expected to fail until other work lands: each is run, and
-    /// one that passes fails the test, so that the note is removed.
-    pub pending: &'static [Pending],
 }
 
 const fn row(name: &'static str, args: &'static [&'static str], protocol: Protocol) -> Server {
@@ -159,7 +149,6 @@ const fn row(name: &'static str, args: &'static [&'static str], protocol: Protoc
         holds_every_client: false,
         skip: &[],
         attacks_end_it: None,
-        pending: &[],
     }
 }
 
@@ -330,26 +319,13 @@ pub const SERVERS: &[Server] = &[
     multiplexing(chapter30("serv14", PORT, Workers::None)),
 ];
 
-/// Run `check` on every row of [`SERVERS`], honouring each row's
-/// [`Pending`] note for `which` (a pending check must fail; one that passes
-/// fails the run, so that its note is removed); then fail with the list of
-/// servers that failed, if any.
+/// Run `check` (`which`) on every row of [`SERVERS`]; then fail with the
+/// list of servers that failed, if any.
 pub fn run_on_every_server(which: Check, check: fn(&Server)) {
     let failures: Vec<String> = in_parallel(SERVERS, |server| {
-        let pending = server.pending.iter().find(|p| p.check == which);
-        let result = std::panic::catch_unwind(|| check(server));
-        match (result, pending) {
-            (Ok(()), None) => None,
-            (Err(panic), None) => Some(format!("{}: {}", server.name, text(&panic))),
-            (Err(_), Some(p)) => {
-                eprintln!("{}: expected failure: {}", server.name, p.why);
-                None
-            }
-            (Ok(()), Some(p)) => Some(format!(
-                "{}: passes now; remove its pending note ({})",
-                server.name, p.why
-            )),
-        }
+        std::panic::catch_unwind(|| check(server))
+            .err()
+            .map(|panic| format!("{}: {}", server.name, text(&panic)))
     })
     .into_iter()
     .flatten()
@@ -920,15 +896,6 @@ fn package_name(manifest: &Path) -> String {
         .to_string()
 }
 
-/// Chapter 26's counter examples, merged at the deadline: they read no
-/// arguments at all (the C's ignore theirs), not yet through `unp::args`.
-const READ_NO_ARGUMENTS: &[&str] = &["example01", "example02", "example03"];
-
-/// Binaries expected to fail the bad-argument check until other work
-/// lands, and why: each is run, and one that passes fails the test, so
-/// that the note is removed.
-pub const PENDING_BAD_ARGUMENTS: &[(&str, &str)] = &[];
-
 /// Where the program may wait once it runs normally: a server in `accept`
 /// or its loop, a client waiting for a reply, a parent for its children.
 const BLOCKING: &[i64] = &[
@@ -965,9 +932,6 @@ const BLOCKING: &[i64] = &[
 ///
 /// never a panic, never a hang.
 pub fn bad_arguments_are_one_line_and_exit_1(name: &str) {
-    if READ_NO_ARGUMENTS.contains(&name) {
-        return;
-    }
     let huge = "9".repeat(100_000);
     let never_valid: [&OsStr; 4] = [
         OsStr::from_bytes(b"\xff\xfe"),
@@ -1005,36 +969,6 @@ fn with<'a>(before: &[&'a str], arg: &'a OsStr) -> Vec<&'a OsStr> {
 /// Not for the others: a server listens before it makes its pool, and
 /// `serv07 127.0.0.1 PORT 100000` panicked while making its threads.
 const NEVER_BLOCKS: &[&str] = &["tcpservbusy01"];
-
-/// Whether `pid` holds a listening TCP socket.
-fn listens(pid: i32) -> bool {
-    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
-        return false;
-    };
-    let sockets: Vec<String> = fds
-        .flatten()
-        .filter_map(|fd| std::fs::read_link(fd.path()).ok())
-        .filter_map(|link| {
-            let link = link.to_string_lossy().into_owned();
-            Some(
-                link.strip_prefix("socket:[")?
-                    .strip_suffix(']')?
-                    .to_string(),
-            )
-        })
-        .collect();
-    ["tcp", "tcp6"].iter().any(|table| {
-        let text = std::fs::read_to_string(format!("/proc/{pid}/net/{table}")).unwrap_or_default();
-        // sl local rem st ... uid timeout inode: the state is field 3, the inode field 9.
-        text.lines().skip(1).any(|line| {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            fields.get(3) == Some(&"0A")
-                && fields
-                    .get(9)
-                    .is_some_and(|inode| sockets.iter().any(|s| s == inode))
-        })
-    })
-}
 
 /// Whether a program may also run normally on the arguments.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1118,24 +1052,21 @@ pub fn clients_with_a_failed_stdout_never_panic() {
             true => crate::udp_server(server_name, &[&port_arg], port),
             false => crate::server(server_name, &[&port_arg], port),
         };
-        for closed in [false, true] {
+        for (shown_stdout, stdout) in [
+            ("/dev/full", Stdout::Replaced(dev_full())),
+            ("closed", Stdout::Closed),
+        ] {
             let mut cmd = Command::new(bin(name));
             cmd.args(
                 args.iter()
                     .map(|&a| if a == "PORT" { &port_arg } else { a }),
             );
-            match closed {
-                false => Stdout::Replaced(dev_full()).set(&mut cmd),
-                true => Stdout::Closed.set(&mut cmd),
-            }
+            stdout.set(&mut cmd);
             let mut proc = Proc::start(&mut cmd, Stdio::piped()).expect("spawn");
             proc.write_stdin(input.as_bytes()).expect("stdin");
             proc.close_stdin();
             let status = proc.wait_exit();
-            let shown = format!(
-                "{name} (stdout {})",
-                if closed { "closed" } else { "/dev/full" }
-            );
+            let shown = format!("{name} (stdout {shown_stdout})");
             let stderr = proc.stderr();
             assert!(!stderr.contains("panicked"), "{shown}: {stderr}");
             assert!(

@@ -45,31 +45,20 @@ fn attacks_leave_every_server_as_it_was() {
     run_on_every_server(Check::Attacks, reliability::attacks_leave_nothing_behind);
 }
 
-/// (c) Every binary, each bad argument; a binary with a pending note must
-/// fail, so that the note goes once it passes.
+/// (c) Every binary, each bad argument.
 #[test]
 fn every_binary_answers_bad_arguments_with_one_line_and_exit_1() {
     let binaries = reliability::binaries();
     assert!(binaries.len() > 90, "{binaries:?}");
     assert!(binaries.iter().any(|name| name == "lab"), "{binaries:?}");
-    let outcomes = reliability::in_parallel(&binaries, |name| {
-        let passed =
-            std::panic::catch_unwind(|| reliability::bad_arguments_are_one_line_and_exit_1(name))
-                .is_ok();
-        let pending = reliability::PENDING_BAD_ARGUMENTS
-            .iter()
-            .find(|(pending, _)| pending == name);
-        match (passed, pending) {
-            (true, None) => None,
-            (false, None) => Some(format!("{name}: mishandled")),
-            (false, Some((_, why))) => {
-                eprintln!("{name}: expected failure: {why}");
-                None
-            }
-            (true, Some((_, why))) => Some(format!("{name}: passes now; remove its note ({why})")),
-        }
-    });
-    let failed: Vec<String> = outcomes.into_iter().flatten().collect();
+    let failed: Vec<String> = reliability::in_parallel(&binaries, |name| {
+        std::panic::catch_unwind(|| reliability::bad_arguments_are_one_line_and_exit_1(name))
+            .err()
+            .map(|_| format!("{name}: mishandled"))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     assert!(failed.is_empty(), "bad arguments: {failed:#?}");
 }
 
