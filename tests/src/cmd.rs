@@ -2,15 +2,10 @@
 //! tests only): with a timeout, in a network namespace, with wrong
 //! arguments, or with nobody reading its stdout.
 
-use std::io::{Read, Write};
-use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
-use std::thread;
 
-use nix::sys::signal::{killpg, Signal};
-use nix::unistd::Pid;
-
-use crate::{bin, bin_dir, wait_for, Proc, TIMEOUT};
+use crate::{bin, bin_dir, Proc, Stdout, TIMEOUT};
 
 /// The program `name` as an `assert_cmd` command that fails after
 /// [`TIMEOUT`] instead of hanging.
@@ -46,35 +41,15 @@ pub fn run_client(name: &str, args: &[&str], input: &[u8], stderr: &str) -> Vec<
 pub fn assert_dies_of_sigpipe(name: &str, args: &[&str], input: &[u8]) {
     let (reader, writer) = nix::unistd::pipe().expect("pipe");
     drop(reader);
-    let mut child = Command::new(bin(name))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(writer)
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()
-        .expect("spawn");
-    let (mut stdin, input) = (child.stdin.take().expect("stdin"), input.to_vec());
+    let mut cmd = Command::new(bin(name));
+    cmd.args(args);
+    Stdout::Replaced(writer).set(&mut cmd);
+    let mut proc = Proc::start(&mut cmd, Stdio::piped()).expect("spawn");
     // The client may die before it has read everything: EPIPE here is fine.
-    thread::spawn(move || stdin.write_all(&input));
-    let mut stderr = child.stderr.take().expect("stderr");
-    let stderr = thread::spawn(move || {
-        let mut text = String::new();
-        stderr.read_to_string(&mut text).map(|_| text)
-    });
-    let mut status = None;
-    let exited = wait_for(&format!("{name} to exit"), TIMEOUT, || {
-        status = child.try_wait().expect("wait");
-        status.is_some()
-    });
-    if let Err(err) = exited {
-        let _ = killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL);
-        let _ = child.wait();
-        panic!("{err}");
-    }
-    let stderr = stderr.join().expect("stderr reader").expect("read stderr");
-    assert_eq!(stderr, "", "{name} stderr");
-    let status = status.expect("exited");
+    let _ = proc.write_stdin(input);
+    proc.close_stdin();
+    let status = proc.wait_exit();
+    assert_eq!(proc.stderr(), "", "{name} stderr");
     assert_eq!(status.signal(), Some(libc::SIGPIPE), "{name}: {status:?}");
 }
 

@@ -56,7 +56,7 @@ pub use net::{
 };
 pub use process::{
     asleep_in, bin, bin_dir, blocked_in, children_of, ignores, proc_entries, proc_stat,
-    process_group, server, signal_pending, udp_server, Proc,
+    process_group, server, signal_pending, udp_server, Proc, Stdout,
 };
 pub use proxy::DelayProxy;
 pub use relay::{Direction, Fate, Plan, Relayed, UdpRelay};

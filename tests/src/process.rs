@@ -2,6 +2,7 @@
 //! `/proc` says of a process.
 
 use std::io::{self, Read, Write};
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
@@ -430,4 +431,42 @@ pub fn ignores(pid: i32, sig: Signal) -> bool {
 pub fn asleep_in(pid: i32, syscalls: &[i64]) -> bool {
     let blocked = || blocked_in(pid).is_some_and(|nr| syscalls.contains(&nr));
     blocked() && !signal_pending(pid) && blocked()
+}
+
+/// A program's stdout, for a [`Proc`] started on a prepared command.
+pub enum Stdout {
+    /// The harness's pipe, collected ([`Proc::stdout`]).
+    Collected,
+    /// This descriptor instead.
+    Replaced(OwnedFd),
+    /// Descriptor 1 closed (`EBADF`). Rust's start-up code reopens a closed
+    /// 0, 1 or 2 on `/dev/null`, so a Rust program finds its stdout open;
+    /// a test with it keeps any program from depending on that.
+    Closed,
+}
+
+impl Stdout {
+    /// Set it up in the child between `fork` and `exec` (after the harness
+    /// has made its own pipe the stdout).
+    pub fn set(&self, cmd: &mut Command) {
+        let fd = match self {
+            Stdout::Collected => return,
+            Stdout::Replaced(fd) => Some(fd.try_clone().expect("dup")),
+            Stdout::Closed => None,
+        };
+        // SAFETY: dup2(2) and close(2) are async-signal-safe and touch no
+        // Rust state; `fd` is moved into the closure and open in the child.
+        unsafe {
+            cmd.pre_exec(move || {
+                let done = match &fd {
+                    Some(fd) => libc::dup2(fd.as_raw_fd(), libc::STDOUT_FILENO),
+                    None => libc::close(libc::STDOUT_FILENO),
+                };
+                if done < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
 }

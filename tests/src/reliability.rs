@@ -21,9 +21,8 @@
 use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -31,7 +30,7 @@ use nix::sys::signal::Signal;
 
 use crate::{
     asleep_in, bin, binary_data, children_of, connect, descriptors, free_port, ignores, listens,
-    port_holders, port_in_state, proc_entries, reset, wait_until, Proc, TIMEOUT,
+    port_holders, port_in_state, proc_entries, reset, wait_until, Proc, Stdout, TIMEOUT,
 };
 
 /// What a server answers, so that a check can tell that it served a client.
@@ -495,44 +494,6 @@ fn read_to_close(sock: &mut TcpStream) -> Vec<u8> {
     sock.read_to_end(&mut got)
         .expect("read to the server's close");
     got
-}
-
-/// A program's stdout.
-enum Stdout {
-    /// The harness's pipe, collected ([`Proc::stdout`]).
-    Collected,
-    /// This descriptor instead.
-    Replaced(OwnedFd),
-    /// Descriptor 1 closed (`EBADF`). Rust's start-up code reopens a closed
-    /// 0, 1 or 2 on `/dev/null`, so a Rust program finds its stdout open;
-    /// the check keeps any program from depending on that.
-    Closed,
-}
-
-impl Stdout {
-    /// Set it up in the child between `fork` and `exec` (after the harness
-    /// has made its own pipe the stdout).
-    fn set(&self, cmd: &mut Command) {
-        let fd = match self {
-            Stdout::Collected => return,
-            Stdout::Replaced(fd) => Some(fd.try_clone().expect("dup")),
-            Stdout::Closed => None,
-        };
-        // SAFETY: dup2(2) and close(2) are async-signal-safe and touch no
-        // Rust state; `fd` is moved into the closure and open in the child.
-        unsafe {
-            cmd.pre_exec(move || {
-                let done = match &fd {
-                    Some(fd) => libc::dup2(fd.as_raw_fd(), libc::STDOUT_FILENO),
-                    None => libc::close(libc::STDOUT_FILENO),
-                };
-                if done < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-    }
 }
 
 /// (a) Under a descriptor limit ([`descriptors::LIMIT`]),
