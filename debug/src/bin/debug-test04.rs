@@ -20,9 +20,9 @@
 //! returned 2`, readable, writable, then, with a line typed, the time.
 //!
 //! Differs from the C: the name (threads/ has programs of that name); the
-//! optional port (the book's is 13, which its comment calls the echo
-//! server); `setitimer(ITIMER_REAL)` is a POSIX timer (`timer_create`)
-//! that sends the same `SIGALRM`, through nix's safe API; a line holding a NUL byte is sent
+//! optional port (the book's is 13, which its comment calls the echo server);
+//! `setitimer(ITIMER_REAL)` is a POSIX timer (`timer_create`) that sends the
+//! same `SIGALRM`, through nix's safe API; a line holding a NUL byte is sent
 //! and its echo printed whole, where the C stops at the NUL (`strlen`,
 //! `fputs`).
 

@@ -9,8 +9,8 @@
 //! Run: `daytimetcpsrv2 &` then `daytimetcpcli2 127.0.0.1` (or both with a
 //! port: `daytimetcpsrv2 40999`, `daytimetcpcli2 127.0.0.1 40999`).
 //!
-//! Differences from the C: the optional port argument; a reply holding a NUL byte is
-//! printed whole, where the C's `fputs` stops at the NUL.
+//! Differences from the C: the optional port argument; a reply holding a NUL
+//! byte is printed whole, where the C's `fputs` stops at the NUL.
 
 use std::io::{self, Write};
 use std::net::SocketAddrV4;

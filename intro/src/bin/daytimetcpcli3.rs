@@ -6,8 +6,8 @@
 //!
 //! Run: `daytimetcpcli3 127.0.0.1 [port]` (default port 13).
 //!
-//! Differences from the C: the optional port argument; a reply holding a NUL byte is
-//! printed whole, where the C's `fputs` stops at the NUL.
+//! Differences from the C: the optional port argument; a reply holding a NUL
+//! byte is printed whole, where the C's `fputs` stops at the NUL.
 
 use std::io::{self, Write};
 use std::net::SocketAddrV4;

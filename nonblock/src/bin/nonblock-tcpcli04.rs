@@ -10,9 +10,9 @@
 //! Run: `nonblock-tcpcli04 <IPaddress> [port]` (default 9877), e.g. against
 //! `tcpserv04 [port]`.
 //!
-//! Differences from the C: the optional port argument; a line holding a NUL byte is sent
-//! and its echo printed whole, where the C stops at the NUL (`strlen`,
-//! `fputs`).
+//! Differences from the C: the optional port argument; a line holding a NUL
+//! byte is sent and its echo printed whole, where the C stops at the NUL
+//! (`strlen`, `fputs`).
 
 use std::io;
 use std::time::Duration;

@@ -11,8 +11,8 @@
 //! Run: `tcpserv04 &` then `tcpcli04 127.0.0.1` (port 9877), or
 //! `tcpcli04 127.0.0.1 <port>`; type a line, then end of input (Ctrl-D).
 //!
-//! Differs from the C: the optional port argument; a line holding a NUL byte is sent
-//! and its echo printed whole, where the C stops at the NUL (`strlen`,
+//! Differs from the C: the optional port argument; a line holding a NUL byte is
+//! sent and its echo printed whole, where the C stops at the NUL (`strlen`,
 //! `fputs`).
 
 use socket2::{Domain, Type};

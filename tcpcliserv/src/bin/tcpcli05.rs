@@ -10,8 +10,8 @@
 //! the port convention, `tcpcli05 127.0.0.1 40000` against
 //! `tcpserv04 40000`.
 //!
-//! Differs from the C: the optional port argument; a line holding a NUL byte is sent
-//! and its echo printed whole, where the C stops at the NUL (`strlen`,
+//! Differs from the C: the optional port argument; a line holding a NUL byte is
+//! sent and its echo printed whole, where the C stops at the NUL (`strlen`,
 //! `fputs`).
 
 use socket2::{Domain, Type};

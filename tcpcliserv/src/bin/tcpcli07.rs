@@ -16,9 +16,9 @@
 //!
 //! Differs from the C: the handler calls `_exit(0)`, which is
 //! async-signal-safe, where the C calls `exit(0)`, which is not (it flushes
-//! stdio from inside the handler); the optional port argument; a line holding a NUL byte is sent
-//! and its echo printed whole, where the C stops at the NUL (`strlen`,
-//! `fputs`).
+//! stdio from inside the handler); the optional port argument; a line holding a
+//! NUL byte is sent and its echo printed whole, where the C stops at the NUL
+//! (`strlen`, `fputs`).
 
 use nix::sys::signal::{SigHandler, Signal};
 use socket2::{Domain, Type};

@@ -11,8 +11,8 @@
 //! Run: `tcpserv04 &` then `tcpcli10 127.0.0.1` (port 9877), or
 //! `tcpcli10 127.0.0.1 <port>`.
 //!
-//! Differs from the C: the optional port argument; a line holding a NUL byte is sent
-//! and its echo printed whole, where the C stops at the NUL (`strlen`,
+//! Differs from the C: the optional port argument; a line holding a NUL byte is
+//! sent and its echo printed whole, where the C stops at the NUL (`strlen`,
 //! `fputs`).
 
 use std::time::Duration;

@@ -13,10 +13,10 @@
 //! `tcpcli11 127.0.0.1 <port>`; type a line, kill the server's child, type
 //! another.
 //!
-//! Differs from the C: Rust sets SIGPIPE to "ignore" before `main`, which
-//! would turn the lesson into an `EPIPE` error message; the program puts
-//! back the default action first (`restore_sigpipe`). Since 2022 the C uses
-//! port 9877 (it used 7); the optional port argument; a line holding a NUL byte is sent
+//! Differs from the C: Rust sets SIGPIPE to "ignore" before `main`, which would
+//! turn the lesson into an `EPIPE` error message; the program puts back the
+//! default action first (`restore_sigpipe`). Since 2022 the C uses port 9877
+//! (it used 7); the optional port argument; a line holding a NUL byte is sent
 //! and its echo printed whole, where the C stops at the NUL (`strlen`,
 //! `fputs`).
 

@@ -13,8 +13,8 @@
 //!
 //! Differs from the C: the socket reaches `copyto` in an `Arc` moved into
 //! the thread, where the C copies both arguments to static variables; the
-//! usage names the binary; a line holding a NUL byte is sent and its echo printed whole,
-//! where the C stops at the NUL (`strlen`, `fputs`).
+//! usage names the binary; a line holding a NUL byte is sent and its
+//! echo printed whole, where the C stops at the NUL (`strlen`, `fputs`).
 
 use std::io::{self, Write};
 use std::net::Shutdown;

@@ -11,14 +11,15 @@
 //! Run: `threads-tcpserv01 9877 &` then
 //! `threads-tcpcli02 127.0.0.1 9877 < file`.
 //!
-//! Differs from the C: `done` is set just before the FIN, not after it.
-//! In the C, the server can echo the last line, read the FIN and close,
-//! and the main thread read that close, all between `copyto`'s `Shutdown`
-//! and its `done = 1`: a normal end is then reported as premature (this
-//! port's tests hit it with the C's order). `done` is an `AtomicBool` (the C's plain `int`,
-//! written by one thread and read by another, is a data race); the socket
-//! reaches `copyto` in an `Arc`; the usage names the binary; a line holding a NUL byte is sent and its echo printed whole,
-//! where the C stops at the NUL (`strlen`, `fputs`).
+//! Differs from the C: `done` is set just before the FIN, not after it. In the
+//! C, the server can echo the last line, read the FIN and close, and the main
+//! thread read that close, all between `copyto`'s `Shutdown` and its
+//! `done = 1`: a normal end is then reported as premature (this port's tests hit it
+//! with the C's order). `done` is an `AtomicBool` (the C's plain `int`, written
+//! by one thread and read by another, is a data race); the socket reaches
+//! `copyto` in an `Arc`; the usage names the binary; a line holding a NUL byte
+//! is sent and its echo printed whole, where the C stops at the NUL (`strlen`,
+//! `fputs`).
 
 use std::io::{self, Write};
 use std::net::Shutdown;

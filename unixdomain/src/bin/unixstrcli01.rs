@@ -6,9 +6,9 @@
 //! `/tmp/unix.str`, or `unixstrcli01 /tmp/my.sock`; `@name` for an
 //! abstract name. Type lines; each comes back; Ctrl-D ends.
 //!
-//! Differs from the C: the optional pathname argument, and a path too long
-//! for `sun_path` is an error instead of an overflow; a line holding a NUL byte is sent
-//! and its echo printed whole, where the C stops at the NUL (`strlen`,
+//! Differs from the C: the optional pathname argument, and a path too long for
+//! `sun_path` is an error instead of an overflow; a line holding a NUL byte is
+//! sent and its echo printed whole, where the C stops at the NUL (`strlen`,
 //! `fputs`).
 
 use socket2::{Domain, Type};
